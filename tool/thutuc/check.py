@@ -1,0 +1,64 @@
+"""`thutuc check`: load every file, validate it against its schema, then apply cross-file rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from thutuc import rules, schemas
+from thutuc.catalogue import SourceFile, load_all
+from thutuc.problems import Problem, sort_problems
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    problems: list[Problem]
+    files: list[SourceFile]
+    index: rules.Index
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.problems) - self.errors
+
+    def ok(self, strict: bool = False) -> bool:
+        return self.errors == 0 and not (strict and self.warnings)
+
+
+def today_vn() -> dt.date:
+    """Today in Vietnam (UTC+7, no daylight saving)."""
+    return (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=7)).date()
+
+
+def check_catalogue(root: Path | str, display_root: str | None = None,
+                    today: dt.date | None = None) -> CheckResult:
+    """Every problem in the catalogue at ``root``, sorted by file and position."""
+    root = Path(root)
+    display = str(root).rstrip("/") if display_root is None else display_root
+    if not root.is_dir():
+        problem = Problem(display, 1, 1, "error", "", "no such catalogue folder")
+        return CheckResult([problem], [], rules.Index())
+    today = today or today_vn()
+    files, problems = load_all(root, display)
+    schema_ok: set[int] = set()
+    for i, f in enumerate(files):
+        problems += f.loaded.problems
+        found = schemas.validate(f.loaded, f.kind)
+        problems += found
+        if f.loaded.data is not None and not f.loaded.problems and not found:
+            schema_ok.add(i)
+    index, found = rules.build_index(files)
+    problems += found
+    problems += rules.shared_rules(index, root)
+    for i, f in enumerate(files):
+        if f.loaded.data is not None:
+            problems += rules.text_rules(f)
+        if i in schema_ok and f.kind == "procedure":
+            rec = index.ids("procedures").get(f.loaded.data["id"])
+            if rec is not None and rec.file is f:
+                problems += rules.procedure_rules(rec, index, root, today)
+    return CheckResult(sort_problems(problems), files, index)

@@ -1,0 +1,53 @@
+"""Problems found in catalogue files, and how they are reported."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem, pointing at a file position (1-based line and column)."""
+
+    path: str
+    line: int
+    col: int
+    severity: Severity
+    key: str
+    message: str
+
+    def format(self) -> str:
+        key = f"{self.key}: " if self.key else ""
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {key}{self.message}"
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Stable report order: by file, then position, then message; duplicates dropped."""
+    return sorted(set(problems))
+
+
+def format_text(problems: list[Problem]) -> str:
+    lines = [p.format() for p in problems]
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    lines.append(f"{errors} error(s), {warnings} warning(s)")
+    return "\n".join(lines)
+
+
+def format_json(problems: list[Problem]) -> str:
+    return json.dumps([asdict(p) for p in problems], ensure_ascii=False, indent=2)
+
+
+def key_path(path: tuple) -> str:
+    """('documents', 2, 'originals') -> 'documents[2].originals'."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out

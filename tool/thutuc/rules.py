@@ -1,0 +1,502 @@
+"""Cross-file rules, run after every file has passed (or failed) its schema.
+
+Each rule yields problems pointing at the key or value at fault. Rules only read data that the
+schema already shaped, so a broken file elsewhere never makes a rule crash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterator
+
+from thutuc import conditions
+from thutuc.catalogue import SourceFile
+from thutuc.problems import Problem
+from thutuc.schemas import suggest
+
+PLACEHOLDER = re.compile(r"\bTODO\b|\bFIXME\b|\bXXX*\b|\[\s*(?:…|\.\.\.)\s*\]|\?\?\?")
+COLLECTIONS = {  # kind -> (top-level key, index name)
+    "agencies": ("agencies", "agencies"),
+    "documents": ("documents", "documents"),
+    "legal": ("legal_documents", "legal"),
+}
+
+
+@dataclass
+class Record:
+    file: SourceFile
+    path: tuple
+    data: dict
+
+    def problem(self, sub: tuple, severity: str, message: str, at_key: bool = False) -> Problem:
+        return self.file.loaded.problem(self.path + sub, severity, message, prefer_key=at_key)
+
+
+@dataclass
+class Index:
+    """Every record by kind and id, including those in files with schema errors."""
+
+    by_kind: dict[str, dict[str, Record]] = field(default_factory=lambda: defaultdict(dict))
+    office: Record | None = None
+    calendar: Record | None = None
+
+    def ids(self, kind: str) -> dict[str, Record]:
+        return self.by_kind[kind]
+
+
+def _records(f: SourceFile) -> Iterator[tuple[str, Record]]:
+    data = f.loaded.data
+    if not isinstance(data, dict):
+        return
+    if f.kind == "procedure":
+        yield "procedures", Record(f, (), data)
+    elif f.kind in COLLECTIONS:
+        top, kind = COLLECTIONS[f.kind]
+        for i, item in enumerate(data.get(top) or []):
+            if isinstance(item, dict):
+                yield kind, Record(f, (top, i), item)
+    elif f.kind == "fields":
+        for top, kind in (("fields", "fields"), ("life_events", "life_events")):
+            for i, item in enumerate(data.get(top) or []):
+                if isinstance(item, dict):
+                    yield kind, Record(f, (top, i), item)
+
+
+def build_index(files: list[SourceFile]) -> tuple[Index, list[Problem]]:
+    index, problems = Index(), []
+    codes: dict[str, Record] = {}
+    for f in files:
+        data = f.loaded.data
+        if f.kind == "office" and isinstance(data, dict) and isinstance(data.get("office"), dict):
+            index.office = Record(f, ("office",), data["office"])
+        if f.kind == "calendar" and isinstance(data, dict) and isinstance(data.get("calendar"), dict):
+            index.calendar = Record(f, ("calendar",), data["calendar"])
+        for kind, rec in _records(f):
+            rid = rec.data.get("id")
+            if not isinstance(rid, str):
+                continue
+            first = index.by_kind[kind].get(rid)
+            if first is not None:  # both places are told, so the editor sees the clash from either
+                for here, there in ((rec, first), (first, rec)):
+                    line = there.file.loaded.at(there.path + ("id",))[0]
+                    problems.append(here.problem(("id",), "error", f"id '{rid}' is also used in "
+                                                 f"{there.file.loaded.path}:{line}; ids must be unique"))
+                continue
+            index.by_kind[kind][rid] = rec
+            code = rec.data.get("code") if kind == "procedures" else None
+            if isinstance(code, str):
+                if code in codes:
+                    for here, there in ((rec, codes[code]), (codes[code], rec)):
+                        problems.append(here.problem(("code",), "error",
+                                                     f"national code {code} is also used by "
+                                                     f"{there.file.loaded.path}"))
+                else:
+                    codes[code] = rec
+    return index, problems
+
+
+def _ref(rec: Record, sub: tuple, index: Index, kind: str, what: str, where: str) -> Iterator[Problem]:
+    value = _get(rec.data, sub)
+    if isinstance(value, str) and value not in index.ids(kind):
+        yield rec.problem(sub, "error",
+                          f"no {what} has id '{value}'; {where}{suggest(value, index.ids(kind))}")
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _walk_strings(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, str):
+        yield path, data
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            yield from _walk_strings(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _walk_strings(v, path + (i,))
+
+
+def text_rules(f: SourceFile) -> Iterator[Problem]:
+    """Placeholders and plain-http links anywhere in a file."""
+    for path, text in _walk_strings(f.loaded.data):
+        m = PLACEHOLDER.search(text)
+        if m:
+            yield f.loaded.problem(path, "warning", f"placeholder '{m.group(0)}' left in the text; "
+                                                    "fill in the real value or mark it unknown")
+        if text.startswith("http://"):
+            yield f.loaded.problem(path, "warning", "link is not https://; use the https address")
+
+
+def _date_order(rec: Record, first: str, second: str) -> Iterator[Problem]:
+    a, b = _date(rec.data.get(first)), _date(rec.data.get(second))
+    if a and b and b < a:
+        yield rec.problem((second,), "error", f"{second} ({b.isoformat()}) is before {first} ({a.isoformat()})")
+
+
+def shared_rules(index: Index, catalogue_root: Path) -> Iterator[Problem]:
+    for rec in index.ids("agencies").values():
+        yield from _ref(rec, ("successor",), index, "agencies", "agency", "successor must be an agency id")
+        if rec.data.get("status") == "abolished" and "abolished_on" not in rec.data:
+            yield rec.problem(("status",), "warning", "abolished agency without abolished_on; add the date")
+        if rec.data.get("level") == "huyen" and rec.data.get("status") != "abolished":
+            yield rec.problem(("level",), "warning",
+                              "district level (huyen) no longer exists since 1 July 2025; "
+                              "mark the agency abolished or change its level")
+    for rec in index.ids("documents").values():
+        yield from _ref(rec, ("issued_by",), index, "procedures", "procedure",
+                        "issued_by must be the id of the procedure that issues this paper")
+        issuer = index.ids("procedures").get(rec.data.get("issued_by"))
+        if issuer and _status(issuer) == "abolished":
+            yield rec.problem(("issued_by",), "error",
+                              f"procedure '{issuer.data['id']}' is abolished; point at its successor")
+        for i, _ in enumerate(rec.data.get("legal_basis") or []):
+            yield from _ref(rec, ("legal_basis", i), index, "legal", "legal document", "see catalogue/legal/")
+    for rec in index.ids("legal").values():
+        yield from _ref(rec, ("repealed_by",), index, "legal", "legal document", "see catalogue/legal/")
+        for i, _ in enumerate(rec.data.get("amended_by") or []):
+            yield from _ref(rec, ("amended_by", i), index, "legal", "legal document", "see catalogue/legal/")
+        yield from _date_order(rec, "issued", "in_force")
+        yield from _date_order(rec, "in_force", "repealed")
+        if "issued" not in rec.data:
+            yield rec.problem(("id",), "warning", "issued date unknown; add it when the text is at hand")
+    if index.office:
+        yield from _ref(index.office, ("agency",), index, "agencies", "agency", "see catalogue/agencies/")
+    if index.calendar:
+        yield from calendar_rules(index.calendar)
+
+
+def calendar_rules(rec: Record) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for group in ("days_off", "working_days", "not_holidays"):
+        for i, day in enumerate(rec.data.get(group) or []):
+            date = day.get("date")
+            if date in seen:
+                yield rec.problem((group, i, "date"), "error",
+                                  f"{date} is already listed under {seen[date]}; list each day once")
+                continue
+            seen[date] = group
+            d = _date(date)
+            if d and group == "working_days" and d.weekday() < 5:
+                yield rec.problem((group, i, "date"), "warning",
+                                  f"{date} is a weekday, already a working day; working_days is for "
+                                  "Saturdays or Sundays worked to make up a swap")
+            if d and group == "days_off" and d.weekday() >= 5:
+                yield rec.problem((group, i, "date"), "warning", f"{date} is a weekend day, already off")
+
+
+def _status(rec: Record) -> str | None:
+    return _get(rec.data, ("lifecycle", "status"))
+
+
+def _questions(rec: Record) -> dict[str, dict]:
+    return {q["key"]: q for q in rec.data.get("questions") or []}
+
+
+def procedure_rules(rec: Record, index: Index, catalogue_root: Path, today: dt.date) -> Iterator[Problem]:
+    data = rec.data
+    pid = data["id"]
+    rel = PurePosixPath(rec.file.rel)
+    if rel.stem != pid:
+        yield rec.problem(("id",), "error", f"id '{pid}' differs from the file name '{rel.name}'; "
+                                            f"name the file {pid}.yaml")
+    if data["field"] in index.ids("fields") and (len(rel.parts) != 3 or rel.parts[1] != data["field"]):
+        yield rec.problem(("field",), "error", f"the file must be in procedures/{data['field']}/ "
+                                               "to match its field")
+    yield from _ref(rec, ("field",), index, "fields", "field", "fields are listed in catalogue/fields.yaml")
+    for i, _ in enumerate(data.get("life_events") or []):
+        yield from _ref(rec, ("life_events", i), index, "life_events", "life event",
+                        "life events are listed in catalogue/fields.yaml")
+    for role in ("deciding", "receiving"):
+        yield from _ref(rec, ("agencies", role), index, "agencies", "agency", "see catalogue/agencies/")
+    for i, _ in enumerate(_get(data, ("agencies", "coordinating")) or []):
+        yield from _ref(rec, ("agencies", "coordinating", i), index, "agencies", "agency", "see catalogue/agencies/")
+    for i, _ in enumerate(data["legal_basis"]):
+        yield from _ref(rec, ("legal_basis", i, "ref"), index, "legal", "legal document", "see catalogue/legal/")
+
+    active = _status(rec) == "active"
+    if "huyen" in data["levels"] and active:
+        yield rec.problem(("levels",), "warning",
+                          "district level (huyen) no longer exists since 1 July 2025; use xa or tinh")
+    if active:
+        for role in ("deciding", "receiving"):
+            agency = index.ids("agencies").get(_get(data, ("agencies", role)))
+            if agency and agency.data.get("status") == "abolished":
+                succ = agency.data.get("successor")
+                yield rec.problem(("agencies", role), "warning",
+                                  f"agency '{agency.data['id']}' is abolished"
+                                  + (f"; its work passed to '{succ}'" if succ else ""))
+        for i, basis in enumerate(data["legal_basis"]):
+            law = index.ids("legal").get(basis["ref"])
+            repealed = _date(law.data.get("repealed")) if law else None
+            if repealed and repealed <= today:
+                yield rec.problem(("legal_basis", i, "ref"), "warning",
+                                  f"'{law.data['number']}' is no longer in force since {repealed.isoformat()}; "
+                                  "review this procedure's legal basis")
+
+    yield from lifecycle_rules(rec, index, today)
+    questions = _questions(rec)
+    yield from question_rules(rec)
+    conds = list(_conditions(data))
+    bad_condition = False
+    for sub, cond in conds:
+        for p, message in conditions.check(cond, questions, sub):
+            bad_condition = True
+            yield rec.problem(p, "error", message)
+    yield from document_rules(rec, index, catalogue_root)
+    yield from fee_rules(rec, questions)
+    yield from channel_rules(rec, index)
+    if not bad_condition:
+        yield from reachability(rec, questions, [c for _, c in conds])
+
+
+def _conditions(data: dict) -> Iterator[tuple[tuple, dict]]:
+    for i, d in enumerate(data["documents"]):
+        if "when" in d:
+            yield ("documents", i, "when"), d["when"]
+    for i, fee in enumerate(data["fees"]):
+        if "when" in fee:
+            yield ("fees", i, "when"), fee["when"]
+        for j, ex in enumerate(fee.get("exemptions") or []):
+            if "when" in ex:
+                yield ("fees", i, "exemptions", j, "when"), ex["when"]
+
+
+def lifecycle_rules(rec: Record, index: Index, today: dt.date) -> Iterator[Problem]:
+    life = rec.data["lifecycle"]
+    status = life["status"]
+    successor_id = life.get("superseded_by")
+    if status in ("abolished", "suspended"):
+        for key in ("since", "reason"):
+            if key not in life:
+                yield rec.problem(("lifecycle", "status"), "warning",
+                                  f"{'an' if status == 'abolished' else 'a'} {status} procedure should say {key}: "
+                                  f"add lifecycle.{key}")
+    if successor_id is not None:
+        if status == "active":
+            yield rec.problem(("lifecycle", "superseded_by"), "error",
+                              "an active procedure cannot be superseded; set status: abolished, "
+                              "or remove superseded_by")
+        if successor_id == rec.data["id"]:
+            yield rec.problem(("lifecycle", "superseded_by"), "error", "a procedure cannot supersede itself")
+        successor = index.ids("procedures").get(successor_id)
+        if successor is None:
+            yield from _ref(rec, ("lifecycle", "superseded_by"), index, "procedures", "procedure",
+                            "superseded_by must be the id of the procedure that replaces this one")
+        elif _status(successor) != "active" and successor_id != rec.data["id"]:
+            yield rec.problem(("lifecycle", "superseded_by"), "error",
+                              f"successor '{successor_id}' is {_status(successor)}; "
+                              "point at an active procedure")
+    reviewed = _date(life.get("last_reviewed"))
+    if reviewed and reviewed > today:
+        yield rec.problem(("lifecycle", "last_reviewed"), "warning",
+                          f"last_reviewed {reviewed.isoformat()} is in the future")
+
+
+def question_rules(rec: Record) -> Iterator[Problem]:
+    seen: set[str] = set()
+    used: set[str] = set()
+    for _, c in _conditions(rec.data):
+        used |= conditions.keys_in(c)
+    for fee in rec.data["fees"]:
+        used |= {fee[k] for k in ("units", "times", "of") if k in fee}
+    for i, q in enumerate(rec.data.get("questions") or []):
+        key, qtype = q["key"], q["type"]
+        if key in seen:
+            yield rec.problem(("questions", i, "key"), "error", f"question key '{key}' is used twice")
+            continue
+        seen.add(key)
+        if key not in used:
+            yield rec.problem(("questions", i, "key"), "warning",
+                              f"question '{key}' changes nothing: no condition or fee uses it")
+        if qtype != "choice" and "options" in q:
+            yield rec.problem(("questions", i, "options"), "error", "options only go with type: choice")
+        if qtype != "number":
+            for k in ("unit", "min", "max"):
+                if k in q:
+                    yield rec.problem(("questions", i, k), "error", f"{k} only goes with type: number")
+        values = [o["value"] for o in q.get("options") or []]
+        if len(set(values)) != len(values):
+            yield rec.problem(("questions", i, "options"), "error", "two options have the same value")
+        if "min" in q and "max" in q and q["max"] < q["min"]:
+            yield rec.problem(("questions", i, "max"), "error", "max is smaller than min")
+        if "default" in q:
+            problem = conditions.value_problem(q, "eq", q["default"])
+            if problem:
+                yield rec.problem(("questions", i, "default"), "error", problem)
+
+
+def _form_rules(rec: Record, sub: tuple, form: dict, root: Path) -> Iterator[Problem]:
+    file = form.get("file")
+    if not isinstance(file, str):
+        return
+    forms = (root / "forms").resolve()
+    target = (root / file).resolve()
+    if forms not in target.parents:
+        yield rec.problem(sub + ("file",), "error", "form path must stay inside catalogue/forms/")
+    elif not target.is_file():
+        have = sorted(p.relative_to(root).as_posix() for p in forms.rglob("*") if p.is_file()) if forms.is_dir() else []
+        yield rec.problem(sub + ("file",), "error", f"form file '{file}' does not exist{suggest(file, have)}")
+
+
+def document_rules(rec: Record, index: Index, root: Path) -> Iterator[Problem]:
+    seen: set[str] = set()
+    channels = {c["kind"] for c in rec.data["channels"]}
+    for i, d in enumerate(rec.data["documents"]):
+        if d["id"] in seen:
+            yield rec.problem(("documents", i, "id"), "error", f"document id '{d['id']}' is used twice")
+        seen.add(d["id"])
+        kinds = [k for k in ("name", "ref", "one_of") if k in d]
+        if len(kinds) != 1:
+            yield rec.problem(("documents", i), "error",
+                              "a document needs exactly one of name, ref (a shared document) or one_of "
+                              f"(alternatives){'; found ' + ', '.join(kinds) if kinds else ''}", at_key=True)
+        if "ref" in d:
+            yield from _ref(rec, ("documents", i, "ref"), index, "documents", "shared document",
+                            "see catalogue/documents/")
+        for j, alt in enumerate(d.get("one_of") or []):
+            if ("name" in alt) == ("ref" in alt):
+                yield rec.problem(("documents", i, "one_of", j), "error",
+                                  "each alternative needs exactly one of name or ref", at_key=True)
+            if "ref" in alt:
+                yield from _ref(rec, ("documents", i, "one_of", j, "ref"), index, "documents",
+                                "shared document", "see catalogue/documents/")
+            if "form" in alt:
+                yield from _form_rules(rec, ("documents", i, "one_of", j, "form"), alt["form"], root)
+        if not any(d.get(k) for k in ("originals", "certified_copies", "copies", "quantity_note")):
+            yield rec.problem(("documents", i), "warning",
+                              "quantity unknown: give originals, certified_copies or copies "
+                              "(or quantity_note)", at_key=True)
+        if "form" in d:
+            yield from _form_rules(rec, ("documents", i, "form"), d["form"], root)
+        for j, ch in enumerate(d.get("channels") or []):
+            if ch not in channels:
+                yield rec.problem(("documents", i, "channels", j), "error",
+                                  f"the procedure has no {ch} channel")
+        yield from _date_order(Record(rec.file, ("documents", i), d), "valid_from", "valid_to")
+
+
+def fee_rules(rec: Record, questions: dict[str, dict]) -> Iterator[Problem]:
+    channels = {c["kind"] for c in rec.data["channels"]}
+    for i, fee in enumerate(rec.data["fees"]):
+        kind = fee["kind"]
+        at = Record(rec.file, ("fees", i), fee)
+        if kind == "per_unit" and "amount" not in fee and "tiers" not in fee:
+            yield at.problem(("kind",), "error", "a per_unit fee needs amount (per unit) or tiers")
+        if kind == "percent" and "of" not in fee:
+            yield at.problem(("kind",), "error",
+                             "a percent fee needs of: the number question that holds the declared value")
+        if kind in ("free", "unknown", "set_by_province"):
+            for k in ("amount", "tiers", "percent", "cap"):
+                if k in fee:
+                    yield at.problem((k,), "error", f"{k} does not go with kind: {kind}")
+        if kind == "unknown":
+            yield at.problem(("kind",), "warning", "fee amount unknown: find the source and fill it in")
+        if kind == "set_by_province" and "note" not in fee:
+            yield at.problem(("kind",), "warning",
+                             "say in note which provincial decision sets the amount, if known")
+        for k in ("units", "times", "of"):
+            key = fee.get(k)
+            if key is not None:
+                q = questions.get(key)
+                if q is None:
+                    yield at.problem((k,), "error", f"no question has key '{key}'{suggest(key, questions)}")
+                elif q["type"] != "number":
+                    yield at.problem((k,), "error", f"question '{key}' must be of type number")
+        previous_to = 0
+        for j, tier in enumerate(fee.get("tiers") or []):
+            if tier["from"] != previous_to + 1:
+                yield at.problem(("tiers", j, "from"), "error",
+                                 f"tiers must follow each other: this one should start at {previous_to + 1}")
+            if "to" in tier and tier["to"] < tier["from"]:
+                yield at.problem(("tiers", j, "to"), "error", "to is smaller than from")
+            previous_to = tier.get("to", 10**9)
+        if "min" in fee and "max" in fee and fee["max"] < fee["min"]:
+            yield at.problem(("max",), "error", "max is smaller than min")
+        for j, ch in enumerate(fee.get("channels") or []):
+            if ch not in channels:
+                yield at.problem(("channels", j), "error", f"the procedure has no {ch} channel")
+        yield from _date_order(at, "valid_from", "valid_to")
+        for j, red in enumerate(fee.get("reductions") or []):
+            yield from _date_order(Record(rec.file, ("fees", i, "reductions", j), red), "valid_from", "valid_to")
+        if "source" not in fee and kind not in ("unknown",):
+            yield at.problem(("kind",), "warning", "fee has no source: cite the legal article or page")
+
+
+def _time_rules(rec: Record, sub: tuple, time: dict) -> Iterator[Problem]:
+    unit = time["unit"]
+    if unit == "unknown":
+        yield rec.problem(sub + ("unit",), "warning", "processing time unknown: find the source and fill it in")
+    if unit in ("same_day", "unknown") and "amount" in time:
+        yield rec.problem(sub + ("amount",), "error", f"amount does not go with unit: {unit}")
+    if "cutoff" in time and unit != "same_day":
+        yield rec.problem(sub + ("cutoff",), "error", "cutoff only goes with unit: same_day")
+    if unit not in ("unknown",) and "source" not in time:
+        yield rec.problem(sub + ("unit",), "warning", "time limit has no source: cite the legal article or page")
+
+
+def channel_rules(rec: Record, index: Index) -> Iterator[Problem]:
+    yield from _time_rules(rec, ("processing_time",), rec.data["processing_time"])
+    seen: set[str] = set()
+    for i, ch in enumerate(rec.data["channels"]):
+        kind = ch["kind"]
+        if kind in seen:
+            yield rec.problem(("channels", i, "kind"), "error", f"channel {kind} is listed twice")
+        seen.add(kind)
+        if kind != "online":
+            for k in ("online_level", "legacy_level", "url"):
+                if k in ch:
+                    yield rec.problem(("channels", i, k), "error", f"{k} only goes with kind: online")
+        elif "online_level" not in ch:
+            yield rec.problem(("channels", i, "kind"), "warning",
+                              "online service level unknown: add online_level (full or partial)")
+        if "processing_time" in ch:
+            yield from _time_rules(rec, ("channels", i, "processing_time"), ch["processing_time"])
+        yield from _ref(rec, ("channels", i, "where"), index, "agencies", "agency", "see catalogue/agencies/")
+
+
+def _describe(answers: dict) -> str:
+    return ", ".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in answers.items()) or "any answers"
+
+
+def reachability(rec: Record, questions: dict[str, dict], conds: list) -> Iterator[Problem]:
+    """Every conditional paper is needed for some answers; no answers leave the list empty."""
+    combos, total = conditions.answer_space(questions, conds)
+    if total > len(combos):
+        yield rec.problem(("questions",), "warning",
+                          f"{total:,} answer combinations; only the first {len(combos):,} were checked",
+                          at_key=True)
+    docs = rec.data["documents"]
+    reached = [False] * len(docs)
+    empty_for: dict | None = None
+    for answers in combos:
+        any_doc = False
+        for i, d in enumerate(docs):
+            if conditions.holds(d.get("when"), answers):
+                reached[i] = any_doc = True
+        if not any_doc and empty_for is None:
+            empty_for = answers
+    for i, d in enumerate(docs):
+        if not reached[i]:
+            yield rec.problem(("documents", i, "when"), "error",
+                              "no answers make this document required: the condition can never hold")
+    if empty_for is not None:
+        yield rec.problem(("documents",), "error",
+                          f"no document is required when {_describe(empty_for)}; "
+                          "add a document for that case or change the conditions", at_key=True)
