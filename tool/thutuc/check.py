@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,18 @@ def today_vn() -> dt.date:
 def check_catalogue(root: Path | str, display_root: str | None = None,
                     today: dt.date | None = None) -> CheckResult:
     """Every problem in the catalogue at ``root``, sorted by file and position."""
-    root = Path(root)
+    # The check builds millions of small objects and frees none until the end: without this,
+    # the cyclic garbage collector rescans them all, again and again (3× slower at 5,000 files).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(Path(root), display_root, today)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _check(root: Path, display_root: str | None, today: dt.date | None) -> CheckResult:
     display = str(root).rstrip("/") if display_root is None else display_root
     if not root.is_dir():
         problem = Problem(display, 1, 1, "error", "", "no such catalogue folder")

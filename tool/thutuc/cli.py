@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -47,6 +49,20 @@ def check(catalogue: Path, fmt: str, strict: bool, as_of) -> None:
     from thutuc.check import check_catalogue
     from thutuc.problems import format_json, format_text
 
-    result = check_catalogue(catalogue, today=as_of.date() if as_of else None)
+    with _no_traceback():
+        result = check_catalogue(catalogue, today=as_of.date() if as_of else None)
     click.echo(format_json(result.problems) if fmt == "json" else format_text(result.problems))
     sys.exit(0 if result.ok(strict) else 1)
+
+
+@contextmanager
+def _no_traceback():
+    """A bug must not greet an editor with a traceback: say what happened, keep details opt-in."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("THUTUC_DEBUG"):
+            raise
+        click.echo(f"thutuc: internal error ({type(exc).__name__}: {exc}). This is a bug in thutuc, "
+                   "not in your files; run again with THUTUC_DEBUG=1 and report the output.", err=True)
+        sys.exit(1)

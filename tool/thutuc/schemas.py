@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+import jsonschema_rs
 from referencing import Registry, Resource
 
 from thutuc.problems import Problem
@@ -49,6 +50,19 @@ _Validator = validators.extend(
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
         "integer", lambda _, v: isinstance(v, int) and not isinstance(v, bool)),
 )
+
+
+@lru_cache(maxsize=None)
+def _fast(kind: str):
+    """A compiled (Rust) validator that only answers yes or no, ~300× faster than jsonschema.
+
+    Valid files, the vast majority, stop here; only invalid ones (and "10.000" read as 10.0,
+    which JSON Schema counts as an integer) pay for jsonschema, whose errors carry what the
+    messages below need.
+    """
+    registry = jsonschema_rs.Registry([(schema(k)["$id"], schema(k)) for k in KINDS + ("common",)])
+    return jsonschema_rs.Draft202012Validator(schema(kind), registry=registry, validate_formats=True,
+                                              offline=True)
 
 
 @lru_cache(maxsize=None)
@@ -137,7 +151,7 @@ def _messages(error: ValidationError, loaded: Loaded) -> Iterator[tuple[tuple, s
 
 def validate(loaded: Loaded, kind: str) -> list[Problem]:
     """Schema problems for one loaded file (none if it did not load)."""
-    if loaded.data is None:
+    if loaded.data is None or (_fast(kind).is_valid(loaded.data) and not loaded.integral_float):
         return []
     problems = []
     for error in validator(kind).iter_errors(loaded.data):

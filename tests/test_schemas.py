@@ -1,0 +1,43 @@
+"""Schemas are what editors see on hover: every property must explain itself."""
+
+import json
+
+import pytest
+
+from thutuc.schemas import KINDS, SCHEMA_DIR, schema
+
+COMMON = schema("common")["$defs"]
+
+
+def _properties(node, path=""):
+    if isinstance(node, dict):
+        for name, sub in (node.get("properties") or {}).items():
+            yield f"{path}.{name}", sub
+        for key, sub in node.items():
+            yield from _properties(sub, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, sub in enumerate(node):
+            yield from _properties(sub, f"{path}[{i}]")
+
+
+def _explained(sub: dict, local: dict) -> bool:
+    if "description" in sub or "title" in sub:
+        return True
+    ref = sub.get("$ref", "")
+    target = COMMON.get(ref.rsplit("/", 1)[-1]) if ref.startswith("common.schema.json") else local.get(ref.rsplit("/", 1)[-1])
+    return bool(target) and ("description" in target or "title" in target)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_property_has_a_description(kind):
+    s = schema(kind)
+    missing = [path for path, sub in _properties(s)
+               if "/if" not in path and not _explained(sub, s.get("$defs", {}))]
+    assert missing == []
+
+
+def test_schema_files_are_2020_12_with_ids():
+    for f in sorted(SCHEMA_DIR.glob("*.schema.json")):
+        s = json.loads(f.read_text(encoding="utf-8"))
+        assert s["$schema"] == "https://json-schema.org/draft/2020-12/schema", f
+        assert s["$id"].endswith(f.name), f
