@@ -83,6 +83,8 @@ case("fee-units-not-number", P("fee-units-not-number", ("    kind: free\n", "   
 case("tiers-not-contiguous", P("tiers-not-contiguous",
      ("    default: false\n", "    default: false\n  - key: so_trang\n    ask: Số trang?\n    type: number\n    min: 1\n"),
      ("    kind: free\n", "    kind: per_unit\n    units: so_trang\n    tiers:\n      - {from: 1, to: 2, amount: 2000}\n      - {from: 4, amount: 1000}\n    cap: 200000\n")))
+case("fee-missing-for-channel", P("fee-missing-for-channel", ("    kind: free\n", "    kind: free\n    channels: [in_person]\n")))
+case("fee-missing-for-some-answers", P("fee-missing-for-some-answers", ("    kind: free\n", "    kind: free\n    when: {q: nop_thay, eq: false}\n")))
 case("duplicate-document-id", P("duplicate-document-id", ("  - id: uy-quyen", "  - id: to-khai")))
 case("name-and-ref", P("name-and-ref", ("    ref: giay-to-tuy-than\n", "    ref: giay-to-tuy-than\n    name: Căn cước\n")))
 case("district-level", P("district-level", ("levels: [xa]", "levels: [huyen]")))

@@ -504,3 +504,18 @@ def reachability(rec: Record, questions: dict[str, dict], conds: list) -> Iterat
         yield rec.problem(("documents",), "error",
                           f"no document is required when {_describe(empty_for)}; "
                           "add a document for that case or change the conditions", at_key=True)
+    yield from _fee_coverage(rec, combos)
+
+
+def _fee_coverage(rec: Record, combos: list[dict]) -> Iterator[Problem]:
+    """A checklist must say what a case costs, even if that is nothing."""
+    fees = rec.data["fees"]
+    for channel in sorted({c["kind"] for c in rec.data["channels"]}):
+        uncovered = [answers for answers in combos
+                     if not any(channel in fee.get("channels", [channel])
+                                and conditions.holds(fee.get("when"), answers) for fee in fees)]
+        if uncovered:
+            case = "" if len(uncovered) == len(combos) else f" when {_describe(uncovered[0])}"
+            yield rec.problem(("fees",), "warning",
+                              f"no fee entry applies on the {channel} channel{case}; "
+                              "add one (kind: free if nothing is charged)", at_key=True)
