@@ -66,3 +66,44 @@ def _no_traceback():
         click.echo(f"thutuc: internal error ({type(exc).__name__}: {exc}). This is a bug in thutuc, "
                    "not in your files; run again with THUTUC_DEBUG=1 and report the output.", err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.option("--catalogue", "catalogue", default="catalogue", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="The catalogue folder.")
+@click.option("--out", default="public", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Where the site is published; replaced whole, only when the build succeeds.")
+@click.option("--build-dir", default="build/site", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Where the generated Markdown and mkdocs.yml go (never into site/).")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Show the catalogue as on this date (YYYY-MM-DD). Default: today in Vietnam.")
+@click.option("--site-url", default=None, help="Public address of the site (default: office.site_url).")
+def build(catalogue: Path, out: Path, build_dir: Path, as_of, site_url: str | None) -> None:
+    """Build the public website from the catalogue.
+
+    Checks the catalogue first and stops with the report on any error. The previous site in
+    --out stays exactly as it was unless the whole build succeeds.
+
+    \b
+    Examples:
+      thutuc build                           # catalogue/ -> public/
+      thutuc build --out /srv/www/thutuc --site-url https://thutuc.example.vn/
+      thutuc build --as-of 2027-01-01        # preview the catalogue as on 1 January 2027
+    """
+    from thutuc.build import BuildError, build as build_site
+    from thutuc.check import today_vn
+    from thutuc.problems import format_text
+
+    try:
+        with _no_traceback():
+            summary = build_site(catalogue, out, gen=build_dir,
+                                 as_of=as_of.date() if as_of else today_vn(), site_url=site_url,
+                                 progress=lambda line: click.echo(f"  {line}", err=True))
+    except BuildError as exc:
+        if exc.result is not None:
+            click.echo(format_text(exc.result.problems))
+        click.echo(f"thutuc build: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Built {summary.procedures} procedures, {summary.pages} pages in {summary.seconds:.1f} s "
+               f"-> {summary.out}/index.html")

@@ -1,0 +1,461 @@
+"""Markdown pages of the public website, generated from the model (never from YAML).
+
+Each function returns the text of one page. Procedures live at thu-tuc/<id>/ and are not in the
+nav (Material renders the nav into every page, so a nav of thousands of pages is quadratic); field,
+agency and life-event index pages link to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from typing import Iterable
+
+from thutuc import vi
+from thutuc.model import Agency, Catalogue, Document, Fee, ProcessingTime, Procedure
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>])")
+
+
+def esc(text: str | None) -> str:
+    """Text from YAML, safe inside Markdown (and inline HTML): no accidental markup."""
+    if not text:
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def h(text: str | None) -> str:
+    return html.escape(text or "", quote=True)
+
+
+def procedure_url(pid: str) -> str:
+    return f"thu-tuc/{pid}/"
+
+
+def rel(from_depth: int, target: str) -> str:
+    """Relative link from a page at ``from_depth`` folders deep (directory URLs)."""
+    return "../" * from_depth + target
+
+
+def front_matter(title: str, description: str | None = None, search_exclude: bool = False,
+                 hide: Iterable[str] = ()) -> str:
+    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+    if description:
+        lines.append(f"description: {json.dumps(' '.join(description.split()), ensure_ascii=False)}")
+    if search_exclude:
+        lines += ["search:", "  exclude: true"]
+    hide = list(hide)
+    if hide:
+        lines += ["hide:"] + [f"  - {x}" for x in hide]
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+# --- a procedure ---------------------------------------------------------------------------------
+
+def condition_text(doc: Document, proc: Procedure) -> str:
+    """'Nếu …' in plain words: the editor's when_text, else one made from the condition."""
+    if doc.when_text:
+        return doc.when_text
+    if doc.when is None:
+        return ""
+    return "Nếu " + describe_condition(doc.when, proc)
+
+
+def describe_condition(cond, proc: Procedure) -> str:
+    if "all_of" in cond:
+        return " và ".join(describe_condition(c, proc) for c in cond["all_of"])
+    if "any_of" in cond:
+        return " hoặc ".join(describe_condition(c, proc) for c in cond["any_of"])
+    if "not" in cond:
+        return "không phải trường hợp: " + describe_condition(cond["not"], proc)
+    q = proc.question(cond["q"])
+    ask = q.ask.rstrip("?") if q else cond["q"]
+    labels = {o["value"]: o["label"] for o in (q.options if q else ())}
+    for op, word in (("eq", ""), ("ne", "không phải "), ("in", "")):
+        if op in cond:
+            value = cond[op]
+            if isinstance(value, bool):
+                return f"{ask.lower()}: {'có' if value == (op != 'ne') else 'không'}"
+            values = value if op == "in" else [value]
+            shown = " hoặc ".join(labels.get(v, str(v)) for v in values)
+            return f"{ask.lower()}: {word}{shown}"
+    for op, word in (("gt", "trên"), ("gte", "từ"), ("lt", "dưới"), ("lte", "tối đa")):
+        if op in cond:
+            unit = f" {q.unit}" if q and q.unit else ""
+            return f"{ask.lower()}: {word} {cond[op]}{unit}"
+    return ask
+
+
+def document_item(doc: Document, proc: Procedure, depth: int) -> str:
+    qty = vi.quantity(doc.originals, doc.certified_copies, doc.copies, doc.quantity_note)
+    if doc.alternatives:
+        alts = "".join(f"\n    - {paper_text(p)}" for p in doc.papers)
+        head = f"**Một trong các giấy tờ sau** — {esc(qty)}:{alts}"
+    else:
+        head = f"{paper_text(doc.papers[0], bold=True)} — {esc(qty)}"
+    cond = condition_text(doc, proc)
+    prefix = f"*{esc(cond)}:* " if cond else ""
+    extra = []
+    if doc.channels:
+        extra.append("Chỉ khi nộp " + ", ".join(vi.CHANNELS[c].lower() for c in doc.channels) + ".")
+    if doc.note:
+        extra.append(esc(doc.note))
+    if doc.valid_from:
+        extra.append(f"Áp dụng từ {vi.date(doc.valid_from)}.")
+    if doc.valid_to:
+        extra.append(f"Áp dụng đến {vi.date(doc.valid_to)}.")
+    tail = ("<br>" + " ".join(extra)) if extra else ""
+    return f"- {prefix}{head}{tail}"
+
+
+def paper_text(paper, bold: bool = False) -> str:
+    text = f"**{esc(paper.name)}**" if bold else esc(paper.name)
+    if paper.form:
+        form = paper.form
+        if form.get("file"):
+            text += f" ([tải mẫu](../../{form['file']}))"
+        if form.get("code"):
+            text += f" — mẫu: {esc(form['code'])}"
+    if getattr(paper, "note", None):
+        text += f" ({esc(paper.note)})"
+    return text
+
+
+def time_text(t: ProcessingTime) -> str:
+    if t.unit == "unknown":
+        return "Chưa có thông tin chính thức về thời hạn giải quyết."
+    if t.unit == "same_day":
+        text = "Trong ngày"
+        if t.cutoff:
+            text += f"; nếu nhận hồ sơ sau {t.cutoff.replace(':', ' giờ ')} thì trả kết quả trong ngày làm việc tiếp theo"
+    else:
+        text = f"{t.amount:02d} {vi.TIME_UNITS[t.unit]}"
+    if t.starts in vi.STARTS and t.unit != "same_day":
+        text += f" {vi.STARTS[t.starts]}"
+    if t.starts_note:
+        text += f" ({esc(t.starts_note)})"
+    text += "."
+    if t.max_extension:
+        text += f" Có thể kéo dài thêm tối đa {t.max_extension:02d} ngày làm việc trong một số trường hợp."
+    return esc(text).replace("\\*", "*")
+
+
+def fee_text(fee: Fee, proc: Procedure) -> str:
+    if fee.kind == "free":
+        return "Miễn phí"
+    if fee.kind == "unknown":
+        return "Chưa có thông tin chính thức về mức thu"
+    if fee.kind == "set_by_province":
+        return "Theo mức do Hội đồng nhân dân tỉnh quyết định"
+    if fee.kind == "fixed":
+        return vi.money(fee.amount)
+    if fee.kind == "per_unit":
+        unit = fee.unit or "đơn vị"
+        if fee.tiers:
+            parts = []
+            for t in fee.tiers:
+                rng = f"từ {unit} thứ {t['from']}" + (f" đến thứ {t['to']}" if t.get("to") else " trở đi")
+                parts.append(f"{vi.money(t['amount'])}/{unit} ({rng})")
+            text = "; ".join(parts)
+        else:
+            text = f"{vi.money(fee.amount)}/{unit}"
+        if fee.cap:
+            text += f"; tối đa {vi.money(fee.cap)}" + (" mỗi bản" if fee.times else "")
+        return text
+    if fee.kind == "percent":
+        text = f"{vi.number(fee.percent)} % giá trị kê khai"
+        if fee.min:
+            text += f", tối thiểu {vi.money(fee.min)}"
+        if fee.max:
+            text += f", tối đa {vi.money(fee.max)}"
+        return text
+    return ""
+
+
+def fee_rows(proc: Procedure) -> list[str]:
+    rows = ["| Khoản thu | Mức thu | Áp dụng |", "|---|---|---|"]
+    for fee in proc.fees:
+        applies = []
+        if fee.when is not None:
+            applies.append(esc("Nếu " + describe_condition(fee.when, proc)))
+        if fee.channels:
+            applies.append("Nộp " + ", ".join(vi.CHANNELS[c].lower() for c in fee.channels))
+        if fee.valid_from:
+            applies.append(f"Từ {vi.date(fee.valid_from)}")
+        if fee.valid_to:
+            applies.append(f"Đến {vi.date(fee.valid_to)}")
+        for ex in fee.exemptions:
+            applies.append(f"Miễn cho: {esc(ex['who'])}")
+        for red in fee.reductions:
+            until = f" đến {vi.date(red['valid_to'])}" if red.get("valid_to") else ""
+            applies.append(f"Giảm {vi.number(red['percent'])} %{until}")
+        if fee.note:
+            applies.append(esc(fee.note))
+        rows.append(f"| {esc(fee.name)} | {esc(fee_text(fee, proc))} | {'<br>'.join(applies) or 'Mọi trường hợp'} |")
+    return rows
+
+
+def hours_text(agency: Agency) -> str:
+    if not agency.hours:
+        return ""
+    return "; ".join(f"{vi.days_list(x.days)}: {x.open} – {x.close}" for x in agency.hours)
+
+
+def agency_block(agency: Agency, depth: int, with_name: bool = True) -> list[str]:
+    lines = [f"**[{esc(agency.name)}]({rel(depth, f'co-quan/{agency.id}/')})**"] if with_name else []
+    if agency.address:
+        lines.append(f"Địa chỉ: {esc(agency.address)}")
+    if agency.phone:
+        lines.append(f"Điện thoại: {esc(agency.phone)}")
+    if agency.hours:
+        lines.append(f"Giờ tiếp nhận: {esc(hours_text(agency))}")
+    if agency.sample:
+        lines.append("*(Địa chỉ và giờ làm việc là dữ liệu mẫu.)*")
+    return ["<br>\n".join(lines)]
+
+
+def json_ld(proc: Procedure, cat: Catalogue, site_url: str | None) -> str:
+    """schema.org GovernmentService, for search engines and other systems."""
+    agency = cat.agencies[proc.deciding]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentService",
+        "name": proc.title,
+        "description": " ".join(proc.summary.split()),
+        "serviceType": cat.fields[proc.field]["name"],
+        "provider": {"@type": "GovernmentOrganization", "name": agency.name},
+        "availableChannel": [
+            {"@type": "ServiceChannel", "name": vi.CHANNELS[c.kind],
+             **({"serviceUrl": c.url} if c.url else {})} for c in proc.channels
+        ],
+    }
+    if proc.code:
+        data["identifier"] = proc.code
+    if site_url:
+        data["url"] = site_url.rstrip("/") + "/" + procedure_url(proc.id)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return f'<script type="application/ld+json">{text}</script>'
+
+
+def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: str | None) -> str:
+    depth = 2
+    if proc.lifecycle.status == "abolished":
+        return abolished_page(proc, cat)
+    field = cat.fields[proc.field]
+    out = [front_matter(proc.title, proc.summary), f"# {esc(proc.title)}\n", f"{esc(proc.summary)}\n"]
+    meta = []
+    if proc.code:
+        meta.append(f"Mã thủ tục: **{proc.code}**")
+    meta.append(f"Lĩnh vực: [{esc(field['name'])}]({rel(depth, f'linh-vuc/{proc.field}/')})")
+    meta.append("Cấp thực hiện: " + ", ".join(vi.LEVELS[lv] for lv in proc.levels))
+    out.append(" · ".join(meta) + "\n{: .tt-meta }\n")
+    if proc.lifecycle.status == "suspended":
+        reason = f" {esc(proc.lifecycle.reason)}" if proc.lifecycle.reason else ""
+        out.append(f'!!! warning "Thủ tục đang tạm ngừng"\n    Tạm ngừng áp dụng{reason}\n')
+    if proc.keywords:
+        out.append("Còn gọi là: " + ", ".join(esc(k) for k in proc.keywords) + "\n{: .tt-keywords }\n")
+
+    out.append("## Ai được nộp {#ai-duoc-nop}\n")
+    out.append(", ".join(vi.APPLICANTS[a] for a in proc.applicants) + ".\n")
+    if proc.who_can_apply:
+        out.append(f"{esc(proc.who_can_apply)}\n")
+
+    out.append("## Giấy tờ cần chuẩn bị {#giay-to}\n")
+    out.append(f"Số bộ hồ sơ: {proc.sets or 1:02d} bộ.\n")
+    for group in ("submit", "show"):
+        docs = [d for d in proc.documents if d.group == group]
+        if docs:
+            out.append(f"### {vi.GROUPS[group]} {{#{'giay-to-nop' if group == 'submit' else 'giay-to-xuat-trinh'}}}\n")
+            out.append("\n".join(document_item(d, proc, depth) for d in docs) + "\n")
+
+    out.append("## Lệ phí {#le-phi}\n")
+    out.append("\n".join(fee_rows(proc)) + "\n")
+
+    out.append("## Thời hạn giải quyết {#thoi-han}\n")
+    out.append(time_text(proc.processing_time) + "\n")
+    for ch in proc.channels:
+        if ch.processing_time:
+            out.append(f"- {vi.CHANNELS[ch.kind]}: {time_text(ch.processing_time)}")
+    stages = proc.processing_time.stages
+    if stages:
+        out.append("\nCác bước có thời hạn riêng:\n")
+        out += [f"- {s['amount']:02d} {vi.TIME_UNITS[s['unit']]}: {esc(s['what'])}" for s in stages]
+    if proc.processing_time.note:
+        out.append(f"\n{esc(proc.processing_time.note)}")
+    out.append("")
+
+    out.append("## Nộp hồ sơ ở đâu, khi nào {#noi-nop}\n")
+    out += agency_block(cat.agencies[proc.receiving], depth)
+    out.append("\n**Cách nộp:**\n")
+    for ch in proc.channels:
+        line = f"- {vi.CHANNELS[ch.kind]}"
+        if ch.online_level:
+            line += f" ({vi.ONLINE_LEVELS[ch.online_level].lower()})"
+        if ch.url:
+            line += f": <{ch.url}>"
+        if ch.where and ch.where != proc.receiving:
+            line += f" — tại [{esc(cat.agencies[ch.where].name)}]({rel(depth, f'co-quan/{ch.where}/')})"
+        if ch.note:
+            line += f". {esc(ch.note)}"
+        out.append(line)
+    deciding = cat.agencies[proc.deciding]
+    out.append(f"\nCơ quan giải quyết: [{esc(deciding.name)}]({rel(depth, f'co-quan/{deciding.id}/')}).\n")
+
+    if proc.steps:
+        out.append("## Trình tự thực hiện {#trinh-tu}\n")
+        out += [f"{i}. {esc(s)}" for i, s in enumerate(proc.steps, 1)]
+        out.append("")
+    out.append("## Kết quả {#ket-qua}\n")
+    out += [f"- {esc(r['name'])}" + (f" ({esc(r['note'])})" if r.get("note") else "") for r in proc.results]
+    out.append("")
+    if proc.requirements:
+        out.append("## Yêu cầu, điều kiện {#dieu-kien}\n")
+        out += [f"- {esc(r)}" for r in proc.requirements]
+        out.append("")
+    out.append("## Căn cứ pháp lý {#can-cu-phap-ly}\n")
+    for basis in proc.legal_basis:
+        law = cat.legal[basis["ref"]]
+        text = f"- {esc(law.type)} số {esc(law.number)} của {esc(law.issuer)}: {esc(law.title)}"
+        if basis.get("articles"):
+            text += f" ({esc(basis['articles'])})"
+        if law.repealed and dt.date.fromisoformat(law.repealed) <= as_of:
+            text += f" — *hết hiệu lực từ {vi.date(law.repealed)}*"
+        out.append(text)
+    out.append("")
+    if proc.notes:
+        out.append("## Lưu ý {#luu-y}\n")
+        out.append(esc(proc.notes) + "\n")
+    out.append(f"Thông tin được kiểm tra lần cuối ngày {vi.date(proc.lifecycle.last_reviewed)}.\n{{: .tt-checked }}\n")
+    out.append(json_ld(proc, cat, site_url) + "\n")
+    return "\n".join(out)
+
+
+def abolished_page(proc: Procedure, cat: Catalogue) -> str:
+    """Old links and printed QR codes keep working: say what happened and where to go now."""
+    life = proc.lifecycle
+    out = [front_matter(proc.title, proc.summary, search_exclude=True), f"# {esc(proc.title)}\n"]
+    since = f" từ ngày {vi.date(life.since)}" if life.since else ""
+    body = [f"Thủ tục này đã bãi bỏ{since}."]
+    if life.reason:
+        body.append(esc(life.reason))
+    if life.superseded_by:
+        succ = cat.procedures[life.superseded_by]
+        body.append(f"Thay thế bằng thủ tục: [{esc(succ.title)}](../{succ.id}/)")
+    out.append('!!! danger "Thủ tục đã bãi bỏ"\n' + "\n".join("    " + b + "\n" for b in body))
+    return "\n".join(out)
+
+
+# --- index pages ----------------------------------------------------------------------------------
+
+def procedure_list(procs: list[Procedure], depth: int) -> str:
+    lines = []
+    for p in sorted(procs, key=lambda p: (vi.fold(p.title), p.id)):
+        code = f" <small>({p.code})</small>" if p.code else ""
+        lines.append(f"- [{esc(p.title)}]({rel(depth, procedure_url(p.id))}){code}")
+    return "\n".join(lines) + "\n" if lines else "Chưa có thủ tục nào.\n"
+
+
+def field_page(field: dict, cat: Catalogue) -> str:
+    procs = [p for p in cat.listed() if p.field == field["id"]]
+    out = [front_matter(f"Lĩnh vực {field['name']}"), f"# Lĩnh vực {esc(field['name'])}\n"]
+    if field.get("description"):
+        out.append(esc(field["description"]) + "\n")
+    out.append(f"{len(procs)} thủ tục.\n")
+    out.append(procedure_list(procs, 2))
+    return "\n".join(out)
+
+
+def event_page(event: dict, cat: Catalogue) -> str:
+    procs = [p for p in cat.listed() if event["id"] in p.life_events]
+    out = [front_matter(event["name"]), f"# {esc(event['name'])}\n"]
+    if event.get("description"):
+        out.append(esc(event["description"]) + "\n")
+    out.append(procedure_list(procs, 2))
+    return "\n".join(out)
+
+
+def agency_page(agency: Agency, cat: Catalogue) -> str:
+    procs = [p for p in cat.listed() if agency.id in (p.deciding, p.receiving)]
+    out = [front_matter(agency.name), f"# {esc(agency.name)}\n"]
+    if agency.status == "abolished":
+        when = f" từ ngày {vi.date(agency.abolished_on)}" if agency.abolished_on else ""
+        succ = cat.agencies.get(agency.successor) if agency.successor else None
+        then = f" Công việc chuyển sang [{esc(succ.name)}](../{succ.id}/)." if succ else ""
+        out.append(f'!!! warning "Cơ quan không còn hoạt động"\n    Chấm dứt hoạt động{when}.{then}\n')
+    out += agency_block(agency, 2, with_name=False)
+    if agency.note:
+        out.append(esc(agency.note) + "\n")
+    out.append("## Thủ tục {#thu-tuc}\n")
+    out.append(procedure_list(procs, 2))
+    return "\n".join(out)
+
+
+def listing_page(title: str, items: list[tuple[str, str, int]], intro: str = "") -> str:
+    out = [front_matter(title), f"# {esc(title)}\n"]
+    if intro:
+        out.append(intro + "\n")
+    out += [f"- [{esc(name)}]({url}) <small>({count} thủ tục)</small>" for name, url, count in items]
+    return "\n".join(out) + "\n"
+
+
+def home_page(cat: Catalogue) -> str:
+    office = cat.office
+    listed = cat.listed()
+    out = [front_matter(office["name"], "Tra cứu thủ tục hành chính: giấy tờ cần mang, lệ phí, thời hạn, nơi nộp.",
+                        hide=["navigation", "toc"])]
+    out.append(f"# {esc(office['name'])}\n")
+    out.append("Tra cứu thủ tục hành chính: cần mang giấy tờ gì, lệ phí bao nhiêu, bao lâu có kết quả, nộp ở đâu.\n")
+    out.append(
+        '<form class="tt-search" action="./" method="get" role="search">\n'
+        '<label for="tt-q">Tìm thủ tục (gõ có dấu hoặc không dấu)</label>\n'
+        '<input id="tt-q" name="q" type="search" placeholder="Ví dụ: làm giấy khai sinh, sang tên sổ đỏ" autocomplete="off">\n'
+        '<button type="submit">Tìm</button>\n'
+        "</form>\n"
+    )
+    out.append("## Theo sự kiện {#theo-su-kien}\n")
+    for ev in cat.life_events.values():
+        n = sum(ev["id"] in p.life_events for p in listed)
+        if n:
+            out.append(f"- [{esc(ev['name'])}](su-kien/{ev['id']}/) <small>({n})</small>")
+    out.append("\n## Theo lĩnh vực {#theo-linh-vuc}\n")
+    for f in cat.fields.values():
+        n = sum(p.field == f["id"] for p in listed)
+        if n:
+            out.append(f"- [{esc(f['name'])}](linh-vuc/{f['id']}/) <small>({n})</small>")
+    out.append("\n## Theo cơ quan {#theo-co-quan}\n")
+    for a in cat.agencies.values():
+        n = sum(a.id in (p.deciding, p.receiving) for p in listed)
+        if n:
+            out.append(f"- [{esc(a.name)}](co-quan/{a.id}/) <small>({n})</small>")
+    home = cat.agencies[office["agency"]]
+    out.append("\n## Địa chỉ và giờ làm việc {#dia-chi}\n")
+    out += agency_block(home, 0)
+    out.append("\n## Dữ liệu mở {#du-lieu-mo}\n")
+    out.append("Toàn bộ danh mục: [JSON](du-lieu/thu-tuc.json) · [CSV](du-lieu/thu-tuc.csv). "
+               f"Phiên bản danh mục: `{cat.version}`.\n")
+    return "\n".join(out)
+
+
+def pages(cat: Catalogue, as_of: dt.date, site_url: str | None) -> dict[str, str]:
+    """Every generated page: path under docs/ -> Markdown."""
+    out = {"index.md": home_page(cat)}
+    listed = cat.listed()
+    out["linh-vuc/index.md"] = listing_page("Lĩnh vực", [
+        (f["name"], f"{f['id']}/", sum(p.field == f["id"] for p in listed)) for f in cat.fields.values()])
+    for f in cat.fields.values():
+        out[f"linh-vuc/{f['id']}.md"] = field_page(f, cat)
+    out["su-kien/index.md"] = listing_page("Sự kiện", [
+        (e["name"], f"{e['id']}/", sum(e["id"] in p.life_events for p in listed)) for e in cat.life_events.values()])
+    for e in cat.life_events.values():
+        out[f"su-kien/{e['id']}.md"] = event_page(e, cat)
+    out["co-quan/index.md"] = listing_page("Cơ quan", [
+        (a.name, f"{a.id}/", sum(a.id in (p.deciding, p.receiving) for p in listed)) for a in cat.agencies.values()])
+    for a in cat.agencies.values():
+        out[f"co-quan/{a.id}.md"] = agency_page(a, cat)
+    for p in cat.procedures.values():
+        if p.lifecycle.status != "draft":
+            out[f"thu-tuc/{p.id}.md"] = procedure_page(p, cat, as_of, site_url)
+    return out
