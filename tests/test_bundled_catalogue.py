@@ -3,7 +3,7 @@
 import re
 from collections import Counter
 
-from conftest import ROOT, TODAY
+from helpers import ROOT, TODAY
 from thutuc.check import check_catalogue
 
 CATALOGUE = ROOT / "catalogue"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLDEN, TODAY, make_catalogue
+from helpers import GOLDEN, TODAY, make_catalogue
 from thutuc.check import check_catalogue
 from thutuc.problems import format_json
 

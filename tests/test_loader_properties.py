@@ -8,7 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import GOLDEN, TODAY, make_catalogue
+from helpers import GOLDEN, TODAY, make_catalogue
 from thutuc.check import check_catalogue
 from thutuc.yamlload import decode, load_text
 

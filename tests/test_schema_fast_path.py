@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLDEN, ROOT, make_catalogue
+from helpers import GOLDEN, ROOT, make_catalogue
 from thutuc import schemas
 from thutuc.catalogue import load_all
 

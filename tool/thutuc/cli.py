@@ -95,15 +95,42 @@ def build(catalogue: Path, out: Path, build_dir: Path, as_of, site_url: str | No
     from thutuc.check import today_vn
     from thutuc.problems import format_text
 
-    try:
-        with _no_traceback():
+    with _no_traceback():
+        try:
             summary = build_site(catalogue, out, gen=build_dir,
                                  as_of=as_of.date() if as_of else today_vn(), site_url=site_url,
                                  progress=lambda line: click.echo(f"  {line}", err=True))
-    except BuildError as exc:
-        if exc.result is not None:
-            click.echo(format_text(exc.result.problems))
-        click.echo(f"thutuc build: {exc}", err=True)
-        sys.exit(1)
+        except BuildError as exc:
+            if exc.result is not None:
+                click.echo(format_text(exc.result.problems))
+            click.echo(f"thutuc build: {exc}", err=True)
+            sys.exit(1)
     click.echo(f"Built {summary.procedures} procedures, {summary.pages} pages in {summary.seconds:.1f} s "
                f"-> {summary.out}/index.html")
+
+
+@main.command()
+@click.option("--catalogue", "catalogue", default="catalogue", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="The catalogue folder.")
+@click.option("--build-dir", default="build/preview", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where the preview's Markdown goes.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Preview the catalogue as on this date (YYYY-MM-DD).")
+def serve(catalogue: Path, build_dir: Path, host: str, port: int, as_of) -> None:
+    """Live preview: edit a YAML file, save, and the page in the browser reloads.
+
+    Errors in the catalogue are printed here and shown above every page; the preview keeps the
+    last good pages and keeps running. Stop it with Ctrl+C.
+
+    \b
+    Examples:
+      thutuc serve                      # http://127.0.0.1:8000/
+      thutuc serve --port 8080 --as-of 2027-01-01
+    """
+    from thutuc.check import today_vn
+    from thutuc.serve import serve as run
+
+    with _no_traceback():
+        run(catalogue, build_dir, host, port, as_of.date() if as_of else today_vn(), click.echo)
