@@ -1,16 +1,22 @@
 """Benchmark: whole-process timings on synthetic catalogues of several sizes.
 
-Run: make bench   (or: .venv/bin/python tests/bench/bench.py --sizes 100,1000,5000)
-Prints a table and writes bench-out/bench.json.
+Run: make bench   (or: .venv/bin/python tests/bench/bench.py --sizes 100,1000,5000 --runs 3)
+
+For each size it times, as separate processes and taking the median of --runs runs:
+`thutuc check`, `thutuc build` (no PDFs), and a bare `mkdocs build` of the very Markdown that
+thutuc generated — so the build's cost is also shown as a ratio to MkDocs' own. It records each
+command's peak memory, the HTML bytes per procedure page, and the search index size per procedure
+(gzip). Prints a table and writes bench-out/bench.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import platform
-import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,18 +29,30 @@ sys.path.insert(0, str(ROOT / "tool"))
 from thutuc.synthetic import make_catalogue  # noqa: E402
 
 
-def timed(cmd: list[str], runs: int) -> dict:
-    """Median wall time and the largest peak RSS of a command run as a whole process."""
-    times, peaks = [], []
+def run(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{out.decode()[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def timed(cmd: list[str], runs: int, before=None) -> dict:
+    results = []
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        start = time.perf_counter()
-        res = subprocess.run(cmd, capture_output=True, text=True)
-        times.append(time.perf_counter() - start)
-        peaks.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss or before)
-        if res.returncode not in (0,):
-            raise SystemExit(f"{' '.join(cmd)} failed:\n{res.stdout[-2000:]}{res.stderr[-2000:]}")
-    return {"median_s": round(statistics.median(times), 3), "peak_rss_mb": round(max(peaks) / 1024, 1)}
+        if before:
+            before()
+        results.append(run(cmd))
+    return {"median_s": round(statistics.median(r[0] for r in results), 3),
+            "peak_rss_mb": round(max(r[1] for r in results), 1)}
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def main() -> None:
@@ -47,15 +65,33 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     thutuc = [sys.executable, "-m", "thutuc"]
     rows = []
+    header = (f"{'procedures':>10} {'check s':>8} {'build s':>8} {'mkdocs s':>9} {'ratio':>6} "
+              f"{'build MB':>9} {'html/page':>10} {'index gz/proc':>14} {'output MB':>10}")
+    print(header, flush=True)
     for size in [int(s) for s in args.sizes.split(",")]:
         cat = make_catalogue(ROOT / "catalogue", out / f"catalogue-{size}", size)
-        row = {"procedures": size, "check": timed(thutuc + ["check", str(cat)], args.runs)}
+        public, gen, bare = out / f"public-{size}", out / f"gen-{size}", out / f"bare-{size}"
+        check = timed(thutuc + ["check", str(cat)], args.runs)
+        build = timed(thutuc + ["build", "--catalogue", str(cat), "--out", str(public), "--build-dir", str(gen),
+                                "--as-of", "2026-11-26"], args.runs)
+        mkdocs = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(gen / "mkdocs.yml"),
+                        "-d", str(bare)], args.runs, before=lambda: shutil.rmtree(bare, ignore_errors=True))
+        pages = sorted((public / "thu-tuc").glob("*/index.html"))
+        html_per_page = sum(p.stat().st_size for p in pages) / len(pages)
+        index = (public / "search/search_index.json").read_bytes()
+        row = {
+            "procedures": size, "check": check, "build": build, "bare_mkdocs": mkdocs,
+            "build_to_mkdocs_ratio": round(build["median_s"] / mkdocs["median_s"], 2),
+            "html_bytes_per_procedure_page": round(html_per_page),
+            "search_index_gzip_bytes_per_procedure": round(len(gzip.compress(index, 9)) / size),
+            "output_mb": round(folder_size(public) / 2**20, 1),
+        }
         rows.append(row)
-        print(f"{size:>6} procedures  check {row['check']['median_s']:>7.3f} s  "
-              f"peak {row['check']['peak_rss_mb']:>7.1f} MB", flush=True)
+        print(f"{size:>10} {check['median_s']:>8.2f} {build['median_s']:>8.2f} {mkdocs['median_s']:>9.2f} "
+              f"{row['build_to_mkdocs_ratio']:>6.2f} {build['peak_rss_mb']:>9.0f} {row['html_bytes_per_procedure_page']:>10} "
+              f"{row['search_index_gzip_bytes_per_procedure']:>14} {row['output_mb']:>10.1f}", flush=True)
     report = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "runs": args.runs,
         "results": rows,
     }

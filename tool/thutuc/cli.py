@@ -134,3 +134,152 @@ def serve(catalogue: Path, build_dir: Path, host: str, port: int, as_of) -> None
 
     with _no_traceback():
         run(catalogue, build_dir, host, port, as_of.date() if as_of else today_vn(), click.echo)
+
+
+def _load_catalogue(catalogue: Path, as_of=None):
+    """The model, or the check report and exit 1."""
+    from thutuc.model import load
+    from thutuc.problems import format_text
+
+    result, cat = load(catalogue, today=as_of)
+    if cat is None:
+        click.echo(format_text(result.problems), err=True)
+        click.echo("thutuc: the catalogue has errors; fix them first (thutuc check)", err=True)
+        sys.exit(1)
+    return cat
+
+
+def _ask(proc, missing):
+    """Ask the missing questions in Vietnamese on a terminal; keep asking until an answer fits."""
+    from thutuc.tailor import AnswerError, parse_answer
+
+    answers = {}
+    click.echo(f"Thủ tục: {proc.title}", err=True)
+    for q in missing:
+        hint = ""
+        if q.type == "boolean":
+            hint = " (có/không)"
+        elif q.type == "choice":
+            for i, o in enumerate(q.options, 1):
+                click.echo(f"  {i}. {o['label']}", err=True)
+            hint = f" (1–{len(q.options)})"
+        elif q.type == "number" and q.unit:
+            hint = f" ({q.unit})"
+        elif q.type == "date":
+            hint = " (dd/mm/yyyy)"
+        while True:
+            raw = click.prompt(f"{q.ask}{hint}", err=True)
+            try:
+                answers[q.key] = parse_answer(q, raw)
+                break
+            except AnswerError as exc:
+                click.echo(f"  {exc}", err=True)
+    return answers
+
+
+@main.command()
+@click.argument("procedure", required=False)
+@click.option("--catalogue", default="catalogue", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("-a", "--answer", "answer", multiple=True, metavar="KEY=VALUE",
+              help="An answer, e.g. -a nop_thay=khong. Repeat for each question.")
+@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Answers from a YAML or JSON file (a mapping of key: value).")
+@click.option("--generic", is_flag=True, help="The general list for everyone: papers that depend on answers marked 'Nếu …'.")
+@click.option("--channel", type=click.Choice(["in_person", "online", "post"]), default="in_person", show_default=True)
+@click.option("--applicant", default="", help="Applicant's full name.")
+@click.option("--address", default="", help="Applicant's address.")
+@click.option("--phone", default="", help="Applicant's phone.")
+@click.option("--email", default="", help="Applicant's e-mail.")
+@click.option("--submitted", default=None, help="When the file is (or was) handed in, e.g. '2026-11-26 15:30'. Default: now, Vietnam time.")
+@click.option("--have", multiple=True, metavar="DOC",
+              help="A paper the applicant brought (its id or name). With --have the output is the request to complete the file when something is missing.")
+@click.option("--receipt", is_flag=True, help="With --have: when nothing is missing, print the receipt with the appointment date.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "html", "md", "json"]), default="pdf", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file ('-' for standard output). Default: <procedure>-<date>.<format> here.")
+@click.option("--code", default=None, help="Make again the checklist with this code (printed at the bottom of every checklist).")
+@click.option("--batch", "batch_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A CSV file with one applicant per row (answer keys as columns; optional applicant, address, phone, email, channel, submitted, procedure).")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("checklists"), show_default=True,
+              help="Where --batch writes its files.")
+@click.option("--append-forms", is_flag=True, help="Append the blank PDF forms of the listed papers (PDF output).")
+def checklist(procedure, catalogue, answer, answers_file, generic, channel, applicant, address, phone, email,
+              submitted, have, receipt, fmt, output, code, batch_file, out_dir, append_forms) -> None:
+    """Make the checklist for one applicant: their papers, fees, and the date the result is due.
+
+    PROCEDURE is the procedure's id or national code. Missing answers are asked on a terminal;
+    elsewhere the command lists them and exits 1.
+
+    \b
+    Examples:
+      thutuc checklist 1.001193 -a dung_han=co -a giay_to_ve_viec_sinh=giay_chung_sinh \\
+          -a mang_thai_ho=khong -a nop_thay=khong -a so_ban_sao=1 --applicant "Nguyễn Văn An"
+      thutuc checklist dang-ky-ket-hon --generic --format html -o ket-hon.html
+      thutuc checklist 1.001193 --have to-khai --have tuy-than ...   # what is still missing
+      thutuc checklist --code 1.001193_7407e2_i2611261530_1.0.0.0.2_4G
+      thutuc checklist du-tuyen-giao-vien --batch ung-vien.csv --out-dir phieu/
+    """
+    import yaml
+
+    from thutuc import checklist as ck
+    from thutuc.produce import filename, now, parse_when, render_checklist, run_batch
+    from thutuc.tailor import AnswerError, match_documents, read_answers
+
+    with _no_traceback():
+        cat = _load_catalogue(catalogue)
+        try:
+            when = parse_when(submitted) if submitted else now()
+            if batch_file:
+                with click.progressbar(length=sum(1 for _ in open(batch_file, encoding="utf-8-sig")) - 1,
+                                       label="Đang lập danh sách", file=sys.stderr) as bar:
+                    results = run_batch(cat, procedure, batch_file, out_dir, fmt, channel, when, lambda: bar.update(1))
+                bad = [r for r in results if r.error]
+                for r in bad:
+                    click.echo(f"{batch_file}: dòng {r.row}: {r.error}", err=True)
+                click.echo(f"{len(results) - len(bad)} checklist(s) in {out_dir}/, {len(bad)} row(s) failed")
+                sys.exit(1 if bad else 0)
+            if code:
+                decoded = ck.decode(cat, code)
+                if not cat.version.startswith(decoded.version):
+                    click.echo(f"warning: this code was made with catalogue version {decoded.version}; "
+                               f"the catalogue is now {cat.version[:6]}, so the list may differ", err=True)
+                proc, answers, channel, when = decoded.procedure, decoded.answers, decoded.channel, decoded.submitted
+            else:
+                if not procedure:
+                    raise click.UsageError("give a PROCEDURE (id or national code), --code or --batch")
+                proc = ck.find_procedure(cat, procedure)
+                given = {}
+                if answers_file:
+                    loaded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
+                    if not isinstance(loaded, dict):
+                        raise AnswerError(f"{answers_file}: cần một bảng 'câu hỏi: câu trả lời'")
+                    given.update({str(k): v for k, v in loaded.items()})
+                for item in answer:
+                    key, sep, value = item.partition("=")
+                    if not sep:
+                        raise AnswerError(f"--answer {item!r}: viết dạng KEY=VALUE, ví dụ nop_thay=khong")
+                    given[key.strip()] = value.strip()
+                if generic:
+                    answers = None
+                else:
+                    answers, missing = read_answers(proc, given)
+                    if missing and sys.stdin.isatty():
+                        answers.update(_ask(proc, missing))
+                    elif missing:
+                        lines = "\n".join(f"  -a {q.key}=…   {q.ask}" for q in missing)
+                        raise AnswerError(f"thiếu câu trả lời cho thủ tục '{proc.id}':\n{lines}")
+            have_ids = match_documents(proc, have) if have else None
+            cl = ck.make(cat, proc, answers, channel, when,
+                         ck.Applicant(applicant, address, phone, email), have=have_ids, receipt=receipt)
+        except AnswerError as exc:
+            click.echo(f"thutuc checklist: {exc}", err=True)
+            sys.exit(1)
+        data = render_checklist(cl, fmt, cat, append_forms)
+        if output is not None and str(output) == "-":
+            sys.stdout.buffer.write(data)
+            return
+        target = output or Path(filename(cl, fmt))
+        target.write_bytes(data)
+        what = {"checklist": "checklist", "missing": "request to complete the file", "receipt": "receipt"}[cl.kind]
+        due = f"; result due {cl.due.at.strftime('%H:%M %d/%m/%Y')}" if cl.due and cl.answers is not None else ""
+        click.echo(f"{what} written to {target} (code {cl.code}{due})")

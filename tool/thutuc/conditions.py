@@ -10,7 +10,7 @@ import datetime as dt
 import itertools
 from typing import Any, Iterator, Mapping
 
-from thutuc.schemas import suggest
+from thutuc.problems import suggest
 
 COMPARE = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
 COMBINE = ("all_of", "any_of", "not")

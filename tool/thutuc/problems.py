@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
@@ -51,3 +52,9 @@ def key_path(path: tuple) -> str:
         else:
             out += ("." if out else "") + str(part)
     return out
+
+
+def suggest(word: str, choices, lead: str = "did you mean") -> str:
+    """"; did you mean 'x'?" for a near miss, else ''."""
+    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"; {lead} '{match[0]}'?" if match else ""

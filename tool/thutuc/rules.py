@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from thutuc import conditions
 from thutuc.catalogue import SourceFile
 from thutuc.problems import Problem
-from thutuc.schemas import suggest
+from thutuc.problems import suggest
 
 PLACEHOLDER = re.compile(r"\bTODO\b|\bFIXME\b|\bXXX*\b|\[\s*(?:…|\.\.\.)\s*\]|\?\?\?")
 _PLACEHOLDER_HINTS = ("TODO", "FIXME", "XX", "…", "...", "???", "http://")

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
-import re
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 import jsonschema_rs
-from referencing import Registry, Resource
 
-from thutuc.problems import Problem
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
+
+from thutuc.problems import Problem, suggest
 from thutuc.yamlload import Loaded
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
@@ -36,20 +36,14 @@ def schema(kind: str) -> dict:
 
 
 @lru_cache(maxsize=None)
-def _registry() -> Registry:
+def _registry():
+    from referencing import Registry, Resource
+
     reg = Registry()
     for f in sorted(SCHEMA_DIR.glob("*.schema.json")):
         contents = json.loads(f.read_text(encoding="utf-8"))
         reg = reg.with_resource(contents["$id"], Resource.from_contents(contents))
     return reg
-
-
-# 10.0 is not a whole number here: "10.000" in YAML is ten, not the ten thousand an editor meant.
-_Validator = validators.extend(
-    Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
-        "integer", lambda _, v: isinstance(v, int) and not isinstance(v, bool)),
-)
 
 
 @lru_cache(maxsize=None)
@@ -66,15 +60,18 @@ def _fast(kind: str):
 
 
 @lru_cache(maxsize=None)
-def validator(kind: str) -> Draft202012Validator:
-    """Compiled once per kind: building a validator costs far more than using it."""
-    return _Validator(schema(kind), registry=_registry(), format_checker=FormatChecker())
+def validator(kind: str):
+    """The detailed validator, built once per kind and only when a file fails the fast check
+    (importing jsonschema alone costs a tenth of a second)."""
+    from jsonschema import Draft202012Validator, FormatChecker, validators
 
-
-def suggest(word: str, choices) -> str:
-    """' (did you mean 'x'?)' for a near miss, else ''."""
-    match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"; did you mean '{match[0]}'?" if match else ""
+    # 10.0 is not a whole number here: "10.000" in YAML is ten, not the ten thousand an editor meant.
+    strict = validators.extend(
+        Draft202012Validator,
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+            "integer", lambda _, v: isinstance(v, int) and not isinstance(v, bool)),
+    )
+    return strict(schema(kind), registry=_registry(), format_checker=FormatChecker())
 
 
 def _type_name(value: Any) -> str:

@@ -1,0 +1,277 @@
+"""Checklists for one applicant: papers, fees, due date, the code, and the files a person gets."""
+
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from helpers import ROOT
+from thutuc import checklist as ck
+from thutuc import render, slips
+from thutuc.fees import compute, tiered
+from thutuc.model import load
+from thutuc.produce import render_checklist
+from thutuc.tailor import AnswerError, read_answers
+
+TZ = ck.TZ
+_, CAT = load(ROOT / "catalogue")
+FARMER = {"loai_bien_dong": "tang_cho", "dang_the_chap": "khong", "tach_thua": "co", "nop_thay": "khong"}
+
+
+def make(key, answers, when=dt.datetime(2026, 2, 10, 9, 0, tzinfo=TZ), channel="in_person", **kw):
+    return ck.from_answers(CAT, key, answers, channel, when, **kw)
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return unicodedata.normalize("NFC", "\n".join(p.extract_text() for p in reader.pages))
+
+
+def squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+# --- tailoring ------------------------------------------------------------------------------------
+
+def test_the_farmer_giving_land_to_his_son_gets_exactly_his_papers():
+    cl = make("dang-ky-bien-dong-chuyen-nhuong-thua-ke-tang-cho", FARMER)
+    ids = [d.id for d, _ in cl.documents]
+    assert ids == ["don-dang-ky-bien-dong", "giay-chung-nhan", "hop-dong-tang-cho", "ban-ve-tach-hop-thua"]
+    assert cl.due.at == dt.datetime(2026, 3, 13, 17, 0, tzinfo=TZ)  # 18 working days over Tết
+
+
+def test_generic_list_marks_conditional_papers():
+    proc = ck.find_procedure(CAT, "1.001193")
+    cl = ck.make(CAT, proc, None, "in_person", dt.datetime(2026, 11, 26, 9, tzinfo=TZ))
+    conditional = {d.id for d, c in cl.documents if c}
+    assert {"giay-chung-sinh", "uy-quyen", "van-ban-mang-thai-ho"} <= conditional
+    assert "to-khai" not in conditional
+    md = render_checklist(cl, "md").decode()
+    assert "Nếu nộp thay người khác: Văn bản ủy quyền" in md
+
+
+def test_certified_copy_fee_tiers_and_cap():
+    cl = make("2.000815", {"so_trang": 5, "so_ban": 3})
+    assert [f.amount for f in cl.fees] == [3 * (2 * 2000 + 3 * 1000)]
+    big = make("2.000815", {"so_trang": 300, "so_ban": 2})
+    assert big.fees[0].amount == 2 * 200000  # capped per copy
+    assert tiered(2, ({"from": 1, "to": 2, "amount": 2000}, {"from": 3, "amount": 1000}), None) == 4000
+
+
+def test_registration_fee_percent_and_family_exemption():
+    sale = make("1.007277", {"loai": "chuyen_nhuong", "quan_he_gia_dinh": "khong", "gia_tri": "1.500.000.000",
+                             **_other_answers("1.007277", {"loai", "quan_he_gia_dinh", "gia_tri"})})
+    assert sale.total == (7_500_000, True)
+    gift = make("1.007277", {"loai": "thua_ke_tang_cho", "quan_he_gia_dinh": "co", "gia_tri": "1.500.000.000",
+                             **_other_answers("1.007277", {"loai", "quan_he_gia_dinh", "gia_tri"})})
+    assert gift.total == (0, True)
+    assert "Miễn" in gift.fees[0].detail
+
+
+def _other_answers(key, done):
+    proc = ck.find_procedure(CAT, key)
+    return {q.key: q.default for q in proc.questions if q.key not in done}
+
+
+def test_fees_differ_per_channel():
+    answers = _other_answers("dang-ky-thuong-tru", set())
+    assert make("dang-ky-thuong-tru", answers).total[0] == 20000
+    assert make("dang-ky-thuong-tru", answers, channel="online").total[0] == 10000
+
+
+def test_unknown_fee_is_said_not_guessed():
+    cl = make("1.001612", _other_answers("1.001612", set()))
+    assert cl.total[1] is False
+    text = pdf_text(render_checklist(cl, "pdf"))
+    assert "Chưa gồm các khoản chưa rõ mức thu" in text
+
+
+def test_reduction_in_force_on_the_submission_date():
+    from thutuc.model import Fee
+
+    fee = Fee(name="Lệ phí", kind="fixed", amount=100000,
+              reductions=({"percent": 50, "valid_to": "2026-12-31"},))
+    assert compute((fee,), {}, "in_person", dt.date(2026, 12, 31))[0].amount == 50000
+    assert compute((fee,), {}, "in_person", dt.date(2027, 1, 1))[0].amount == 100000
+
+
+def test_bad_answers_are_explained():
+    proc = ck.find_procedure(CAT, "1.001193")
+    with pytest.raises(AnswerError, match="có phải 'nop_thay'"):
+        read_answers(proc, {"nop_thya": "co"})
+    with pytest.raises(AnswerError, match="có hoặc không"):
+        read_answers(proc, {"nop_thay": "maybe"})
+    with pytest.raises(AnswerError, match="chọn một trong"):
+        read_answers(proc, {"giay_to_ve_viec_sinh": "giay_chung_sinh_moi"})
+    with pytest.raises(AnswerError, match="có phải '1.001193'"):
+        ck.find_procedure(CAT, "1.00119")
+
+
+def test_missing_papers_give_the_request_to_complete_and_complete_ones_the_receipt():
+    proc = ck.find_procedure(CAT, "1.001193")
+    answers, _ = read_answers(proc, {"dung_han": True, "giay_to_ve_viec_sinh": "cam_doan", "mang_thai_ho": False,
+                                     "nop_thay": True, "so_ban_sao": 0})
+    when = dt.datetime(2026, 11, 26, 15, 40, tzinfo=TZ)
+    missing = ck.make(CAT, proc, answers, "in_person", when, have={"to-khai", "tuy-than"})
+    assert missing.kind == "missing" and [d.id for d in missing.missing] == ["giay-cam-doan", "uy-quyen"]
+    text = squeeze(pdf_text(render_checklist(missing, "pdf")))
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text and "Giấy cam đoan về việc sinh" in text
+    assert "Tờ khai đăng ký khai sinh" not in text.split("Giấy tờ cần bổ sung")[1]
+    full = ck.make(CAT, proc, answers, "in_person", when,
+                   have={"to-khai", "tuy-than", "giay-cam-doan", "uy-quyen"}, receipt=True)
+    text = squeeze(pdf_text(render_checklist(full, "pdf")))
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+    assert "15 giờ 40 phút, ngày 26/11/2026" in text and "17 giờ 00 phút, ngày 27/11/2026" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+
+
+# --- the code -------------------------------------------------------------------------------------
+
+WITH_QUESTIONS = sorted(p.id for p in CAT.procedures.values() if p.questions and p.active)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_code_round_trips_any_answers(data):
+    proc = CAT.procedures[data.draw(st.sampled_from(WITH_QUESTIONS))]
+    answers = {}
+    for q in proc.questions:
+        if q.type == "boolean":
+            answers[q.key] = data.draw(st.booleans())
+        elif q.type == "choice":
+            answers[q.key] = data.draw(st.sampled_from([o["value"] for o in q.options]))
+        elif q.type == "number":
+            answers[q.key] = data.draw(st.integers(min_value=int(q.min or 0), max_value=int(q.max or 10**10)))
+        else:
+            answers[q.key] = data.draw(st.dates()).isoformat()
+    channel = data.draw(st.sampled_from([c.kind for c in proc.channels]))
+    when = dt.datetime(2026, 11, 26, 9, 5, tzinfo=TZ)
+    code = ck.encode(proc, CAT.version, channel, when, answers)
+    back = ck.decode(CAT, code)
+    assert (back.procedure.id, back.channel, back.submitted, back.answers) == (proc.id, channel, when, answers)
+
+
+def test_a_mistyped_code_is_refused():
+    cl = make("dang-ky-bien-dong-chuyen-nhuong-thua-ke-tang-cho", FARMER)
+    broken = cl.code[:-4] + ("1" if cl.code[-4] != "1" else "0") + cl.code[-3:]
+    with pytest.raises(AnswerError, match="không đúng"):
+        ck.decode(CAT, broken)
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+def test_pdf_text_is_the_nfc_source_text_and_every_paper_is_there():
+    cl = make("dang-ky-bien-dong-chuyen-nhuong-thua-ke-tang-cho", FARMER,
+              applicant=ck.Applicant("Nguyễn Văn Bình", "Thôn Đông, xã Đông Hưng", "0912 345 678"))
+    text = squeeze(pdf_text(render_checklist(cl, "pdf")))
+    for doc, _ in cl.documents:
+        assert squeeze(doc.name) in text, doc.name
+    for needle in ("Nguyễn Văn Bình", "Ngày hẹn trả kết quả: trước 17 giờ 00, Thứ Sáu, 13/03/2026",
+                   "Mùng hai Tết Nguyên Đán", cl.code, "Trang 1/"):
+        assert needle in text, needle
+
+
+def test_same_inputs_give_byte_identical_files():
+    for fmt in ("pdf", "html", "md", "json"):
+        a = render_checklist(make("1.001193", _other_answers("1.001193", set())), fmt)
+        b = render_checklist(make("1.001193", _other_answers("1.001193", set())), fmt)
+        assert a == b, fmt
+
+
+def test_long_lists_flow_over_pages_with_the_header_repeated():
+    from thutuc.slips import Slip, Table
+
+    rows = tuple((str(i), f"Giấy tờ số {i}: bản sao có chứng thực của giấy tờ hợp lệ", "01 bản chính") for i in range(1, 90))
+    slip = Slip((Table((("STT", .07), ("Giấy tờ", .63), ("Số lượng", .3)), rows, checkbox=True),), "Mã: test", "t")
+    reader = PdfReader(io.BytesIO(render.to_pdf(slip, dt.datetime(2026, 1, 1, tzinfo=TZ))))
+    assert len(reader.pages) >= 3
+    for page in reader.pages:
+        assert "STT Giấy tờ Số lượng" in page.extract_text()
+
+
+def test_every_catalogue_text_has_glyphs_in_the_pdf_font():
+    """Render every procedure's generic checklist and counter slips: a missing glyph raises."""
+    when = dt.datetime(2026, 11, 26, 9, tzinfo=TZ)
+    for proc in CAT.procedures.values():
+        if not proc.active:
+            continue
+        cl = ck.make(CAT, proc, None, proc.channels[0].kind, when)
+        render.to_pdf(slips.citizen(cl), when)
+    with pytest.raises(render.MissingGlyph, match="☐"):
+        render.to_pdf(slips.Slip((slips.Para("☐ Tờ khai"),), "", "t"), when)
+
+
+def test_json_shows_the_calendar_used():
+    data = json.loads(render_checklist(make("dang-ky-bien-dong-chuyen-nhuong-thua-ke-tang-cho", FARMER), "json"))
+    assert data["due"]["due"] == "2026-03-13T17:00:00+07:00"
+    assert {"date": "2026-02-17", "name": "Tết Nguyên Đán"} in data["calendar"]["days_off"]
+    assert any(s.startswith("holidays") for s in data["calendar"]["sources"])
+    assert data["total"]["text"].endswith("đồng")
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+def run(*args, cwd=None, stdin=""):
+    return subprocess.run([sys.executable, "-m", "thutuc", "checklist", "--catalogue", str(ROOT / "catalogue"), *args],
+                          capture_output=True, text=True, cwd=cwd, input=stdin, timeout=120)
+
+
+def test_cli_missing_answers_are_listed_and_exit_1(tmp_path):
+    res = run("1.001193", "-a", "dung_han=co", cwd=tmp_path)
+    assert res.returncode == 1
+    assert "-a nop_thay=" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_cli_writes_pdf_and_regenerates_it_from_the_code(tmp_path):
+    args = ["dang-ky-bien-dong-chuyen-nhuong-thua-ke-tang-cho", "--submitted", "2026-02-10 09:00"]
+    args += [x for k, v in FARMER.items() for x in ("-a", f"{k}={v}")]
+    res = run(*args, "-o", "first.pdf", cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    code = res.stdout.split("code ")[1].split(";")[0]
+    assert "result due 17:00 13/03/2026" in res.stdout
+    again = run("--code", code, "-o", "again.pdf", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "again.pdf").read_bytes()
+
+
+def test_cli_batch_reports_bad_rows_and_makes_the_others(tmp_path):
+    rows = ["applicant,so_thi_sinh,phone"]
+    rows += [f"Ứng viên {i},duoi_100,09{i:08d}" for i in range(1, 6)]
+    rows.insert(3, "Ứng viên hỏng,khong_biet,0900000000")
+    (tmp_path / "ung-vien.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    proc = ck.find_procedure(CAT, "du-tuyen-giao-vien")
+    assert [q.key for q in proc.questions] == ["so_thi_sinh"]
+    res = run("du-tuyen-giao-vien", "--batch", "ung-vien.csv", "--out-dir", "out", "--format", "json",
+              "--submitted", "2026-11-26 08:00", cwd=tmp_path)
+    assert res.returncode == 1
+    assert "dòng 3:" in res.stderr
+    files = sorted((tmp_path / "out").iterdir())
+    assert len(files) == 5
+    assert json.loads(files[0].read_text())["applicant"]["name"] == "Ứng viên 1"
+
+
+def test_cli_append_forms(tmp_path):
+    from helpers import make_catalogue
+    from fpdf import FPDF
+
+    root = make_catalogue(tmp_path)
+    blank = FPDF()
+    blank.add_page()
+    blank.set_font("helvetica", size=12)
+    blank.cell(0, 10, "TO KHAI MAU")
+    (root / "forms/to-khai.pdf").write_bytes(bytes(blank.output()))
+    res = subprocess.run([sys.executable, "-m", "thutuc", "checklist", "--catalogue", str(root), "khai-sinh",
+                          "-a", "nop_thay=khong", "--append-forms", "-o", str(tmp_path / "out.pdf")],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    reader = PdfReader(str(tmp_path / "out.pdf"))
+    assert "TO KHAI MAU" in reader.pages[-1].extract_text()
+    assert "DANH SÁCH GIẤY TỜ" in unicodedata.normalize("NFC", reader.pages[0].extract_text())

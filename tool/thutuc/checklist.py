@@ -1,0 +1,260 @@
+"""One applicant's checklist: the papers, fees and due date for their answers, and its code.
+
+The checklist code packs what is needed to make the same checklist again — procedure, catalogue
+version, channel, time of submission and every answer — in a short string with a checksum:
+
+    1.001193_74742f_i2611260930_1.0.0.0.0_3K
+    (procedure)_(version)_(channel + yymmddHHMM)_(answers in question order)_(check)
+
+Names and addresses are not in it: it may be printed on paper anyone can read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from thutuc import vi
+from thutuc.fees import FeeLine, compute, total
+from thutuc.model import Agency, Catalogue, Document, Procedure, ProcessingTime
+from thutuc.tailor import AnswerError, documents_for, read_answers
+from thutuc.workdays import Calendar, Due, due, vietnam_calendar
+
+TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
+CHANNEL_LETTERS = {"in_person": "i", "online": "o", "post": "p"}
+_B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Checklist:
+    kind: str  # checklist | missing (phiếu yêu cầu bổ sung) | receipt (giấy tiếp nhận)
+    procedure: Procedure
+    office: Mapping
+    receiving: Agency
+    channel: str
+    applicant: Applicant
+    answers: Mapping[str, Any] | None  # None: the generic list, every conditional paper "nếu có"
+    documents: tuple[tuple[Document, bool], ...]  # (paper, conditional)
+    missing: tuple[Document, ...]
+    fees: tuple[FeeLine, ...]
+    time: ProcessingTime
+    due: Due | None
+    submitted: dt.datetime
+    code: str
+    version: str
+    url: str | None
+    legal_basis: tuple[str, ...]  # "Luật 60/2014/QH13", for the counter's slips
+    calendar: Calendar = field(repr=False)
+
+    @property
+    def total(self) -> tuple[int, bool]:
+        return total(list(self.fees))
+
+
+# --- the code ------------------------------------------------------------------------------------
+
+def _b36(n: int) -> str:
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = _B36[r] + out
+        if n == 0:
+            return out
+
+
+def _answer_token(proc: Procedure, key: str, value: Any) -> str:
+    q = proc.question(key)
+    if value is None:
+        return "x"
+    if q.type == "boolean":
+        return "1" if value else "0"
+    if q.type == "choice":
+        return _b36([o["value"] for o in q.options].index(value))
+    if q.type == "date":
+        return value.replace("-", "")
+    return str(value).replace(".", "p").replace("-", "m")
+
+
+def _token_answer(proc: Procedure, key: str, token: str) -> Any:
+    q = proc.question(key)
+    if token == "x":
+        return None
+    if q.type == "boolean":
+        return token == "1"
+    if q.type == "choice":
+        return q.options[int(token, 36)]["value"]
+    if q.type == "date":
+        return f"{token[:4]}-{token[4:6]}-{token[6:]}"
+    text = token.replace("p", ".").replace("m", "-")
+    return float(text) if "." in text else int(text)
+
+
+def _check(body: str) -> str:
+    return _b36(zlib.crc32(body.encode()) % (36 * 36)).rjust(2, "0")
+
+
+def encode(proc: Procedure, version: str, channel: str, submitted: dt.datetime,
+           answers: Mapping[str, Any] | None) -> str:
+    answers_part = "g" if answers is None else ".".join(
+        _answer_token(proc, q.key, answers.get(q.key)) for q in proc.questions) or "-"
+    body = "_".join([proc.code or proc.id, version[:6], CHANNEL_LETTERS[channel] + submitted.strftime("%y%m%d%H%M"),
+                     answers_part])
+    return f"{body}_{_check(body)}"
+
+
+@dataclass(frozen=True)
+class Decoded:
+    procedure: Procedure
+    version: str
+    channel: str
+    submitted: dt.datetime
+    answers: dict[str, Any] | None
+
+
+def decode(cat: Catalogue, code: str) -> Decoded:
+    """The parts of a checklist code; AnswerError when it is mistyped or names nothing we know."""
+    body, _, check = code.strip().rpartition("_")
+    if not body or _check(body) != check.upper():
+        raise AnswerError(f"mã danh sách '{code}' không đúng (sai ký tự kiểm tra); kiểm tra lại từng ký tự")
+    try:
+        key, version, when, answers_part = body.split("_")
+        letters = {v: k for k, v in CHANNEL_LETTERS.items()}
+        channel = letters[when[0]]
+        submitted = dt.datetime.strptime(when[1:], "%y%m%d%H%M").replace(tzinfo=TZ)
+    except (ValueError, KeyError):
+        raise AnswerError(f"mã danh sách '{code}' không đúng định dạng") from None
+    proc = find_procedure(cat, key)
+    if answers_part == "g":
+        answers = None
+    else:
+        tokens = [] if answers_part == "-" else answers_part.split(".")
+        if len(tokens) != len(proc.questions):
+            raise AnswerError(f"mã danh sách '{code}' được lập với bộ câu hỏi khác của thủ tục này")
+        answers = {q.key: _token_answer(proc, q.key, t) for q, t in zip(proc.questions, tokens)
+                   if t != "x"}
+    return Decoded(proc, version, channel, submitted, answers)
+
+
+# --- assembling ----------------------------------------------------------------------------------
+
+def find_procedure(cat: Catalogue, key: str) -> Procedure:
+    """By id or national code; an unknown one gets the nearest suggestion."""
+    from thutuc.problems import suggest
+
+    if key in cat.procedures:
+        return cat.procedures[key]
+    for p in cat.procedures.values():
+        if p.code == key:
+            return p
+    choices = list(cat.procedures) + [p.code for p in cat.procedures.values() if p.code]
+    raise AnswerError(f"không có thủ tục '{key}'{suggest(key, choices, 'có phải')}")
+
+
+def office_calendar(cat: Catalogue, agency: Agency, around: dt.date) -> Calendar:
+    """The Vietnamese public holidays around a date, corrected by the catalogue's calendar."""
+    cal = cat.calendar.get("calendar", cat.calendar) if cat.calendar else {}
+    hours = tuple(sorted((dt.time.fromisoformat(h.open), dt.time.fromisoformat(h.close))
+                         for h in agency.hours if "mon" in h.days)) or None
+    kwargs = {"hours": hours} if hours else {}
+    return vietnam_calendar(
+        (around.year, around.year + 1),  # a due date is never further away
+        days_off={d["date"]: d["reason"] for d in cal.get("days_off", ())},
+        working={d["date"]: d["reason"] for d in cal.get("working_days", ())},
+        not_holidays=[d["date"] for d in cal.get("not_holidays", ())],
+        **kwargs,
+    )
+
+
+def make(cat: Catalogue, proc: Procedure, answers: Mapping[str, Any] | None, channel: str,
+         submitted: dt.datetime, applicant: Applicant = Applicant(), have: set[str] | None = None,
+         receipt: bool = False) -> Checklist:
+    """The checklist for this case. ``answers`` must already be read (tailor.read_answers)."""
+    if channel not in {c.kind for c in proc.channels}:
+        offered = ", ".join(c.kind for c in proc.channels)
+        raise AnswerError(f"thủ tục '{proc.id}' không nhận hồ sơ qua kênh {channel} (có: {offered})")
+    on = submitted.date()
+    docs = tuple(documents_for(proc, answers, channel, on))
+    missing: tuple[Document, ...] = ()
+    kind = "checklist"
+    if have is not None:
+        missing = tuple(d for d, conditional in docs if d.id not in have and not conditional)
+        kind = "missing" if missing else ("receipt" if receipt else "checklist")
+    fee_lines = tuple(compute(proc.fees, answers or {}, channel, on))
+    agency = cat.agencies[next((c.where for c in proc.channels if c.kind == channel and c.where), proc.receiving)]
+    time = proc.time_for(channel)
+    cal = office_calendar(cat, agency, on)
+    cutoff = dt.time.fromisoformat(time.cutoff) if time.cutoff else None
+    when_due = due(cal, submitted, time.unit, time.amount, cutoff)
+    site = cat.office.get("site_url")
+    return Checklist(
+        kind=kind, procedure=proc, office=cat.office, receiving=agency, channel=channel,
+        applicant=applicant, answers=None if answers is None else dict(answers), documents=docs,
+        missing=missing, fees=fee_lines, time=time, due=when_due, submitted=submitted,
+        code=encode(proc, cat.version, channel, submitted, answers), version=cat.version,
+        url=(site.rstrip("/") + f"/thu-tuc/{proc.id}/") if site else None, calendar=cal,
+        legal_basis=tuple(f"{cat.legal[b['ref']].type} {cat.legal[b['ref']].number}" for b in proc.legal_basis),
+    )
+
+
+def from_answers(cat: Catalogue, key: str, given: Mapping[str, Any], channel: str, submitted: dt.datetime,
+                 **kwargs) -> Checklist:
+    """Convenience for programs: raw answers in, checklist out; missing answers are an error."""
+    proc = find_procedure(cat, key)
+    answers, missing = read_answers(proc, given)
+    if missing:
+        raise AnswerError("thiếu câu trả lời: " + ", ".join(q.key for q in missing))
+    return make(cat, proc, answers, channel, submitted, **kwargs)
+
+
+# --- JSON -----------------------------------------------------------------------------------------
+
+def doc_json(d: Document, conditional: bool) -> dict:
+    return {
+        "id": d.id, "group": d.group, "name": d.name, "papers": [p.name for p in d.papers],
+        "one_of": d.alternatives, "originals": d.originals, "certified_copies": d.certified_copies,
+        "copies": d.copies, "quantity": vi.quantity(d.originals, d.certified_copies, d.copies, d.quantity_note),
+        "forms": [p.form.get("code") or p.form.get("file") for p in d.papers if p.form],
+        "conditional": conditional, "when_text": d.when_text,
+    }
+
+
+def to_json(cl: Checklist) -> dict:
+    amount, known = cl.total
+    days_off = sorted((d, n) for d, n in cl.calendar.days_off.items()
+                      if cl.submitted.date() <= d <= (cl.due.at.date() if cl.due else cl.submitted.date()))
+    return {
+        "kind": cl.kind,
+        "code": cl.code,
+        "catalogue_version": cl.version,
+        "procedure": {"id": cl.procedure.id, "code": cl.procedure.code, "title": cl.procedure.title, "url": cl.url},
+        "office": cl.office["name"],
+        "applicant": {k: v for k, v in vars(cl.applicant).items() if v},
+        "channel": cl.channel,
+        "answers": cl.answers,
+        "documents": [doc_json(d, c) for d, c in cl.documents],
+        "missing": [doc_json(d, False) for d in cl.missing],
+        "fees": [f.as_json() for f in cl.fees],
+        "total": {"amount": amount, "complete": known, "text": vi.money(amount)},
+        "processing_time": {"unit": cl.time.unit, "amount": cl.time.amount, "cutoff": cl.time.cutoff},
+        "submitted": cl.submitted.isoformat(),
+        "due": cl.due.as_json() if cl.due else None,
+        "calendar": {
+            "sources": list(cl.calendar.sources),
+            "office_hours": [[a.strftime("%H:%M"), b.strftime("%H:%M")] for a, b in cl.calendar.hours],
+            "days_off": [{"date": d.isoformat(), "name": n} for d, n in days_off],
+            "working_weekend_days": [{"date": d.isoformat(), "name": n} for d, n in sorted(cl.calendar.working.items())
+                                     if cl.submitted.date().year - 1 <= d.year <= cl.submitted.date().year + 1],
+        },
+        "where": {"name": cl.receiving.name, "address": cl.receiving.address,
+                  "hours": [{"days": list(h.days), "open": h.open, "close": h.close} for h in cl.receiving.hours]},
+    }

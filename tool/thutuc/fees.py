@@ -1,0 +1,114 @@
+"""What one applicant pays: pure functions over a procedure's fees and the answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from thutuc.conditions import holds
+from thutuc.model import Fee
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    """One fee for this case: ``amount`` is None when no source gives it (unknown, set by province)."""
+
+    name: str
+    kind: str
+    amount: int | None
+    detail: str = ""  # how the amount was reached, in Vietnamese
+    note: str | None = None
+    source: str | None = None
+
+    def as_json(self) -> dict:
+        return {"name": self.name, "kind": self.kind, "amount": self.amount, "detail": self.detail,
+                "note": self.note, "source": self.source}
+
+
+def in_force(valid_from: str | None, valid_to: str | None, on: dt.date) -> bool:
+    return (valid_from is None or dt.date.fromisoformat(valid_from) <= on) and \
+        (valid_to is None or on <= dt.date.fromisoformat(valid_to))
+
+
+def applies(fee: Fee, answers: Mapping[str, Any], channel: str, on: dt.date) -> bool:
+    return ((not fee.channels or channel in fee.channels) and holds(fee.when, answers)
+            and in_force(fee.valid_from, fee.valid_to, on))
+
+
+def tiered(units: int, tiers, flat: int | None) -> int:
+    """Amount for ``units`` units: each unit priced by the tier its rank falls in."""
+    if not tiers:
+        return units * (flat or 0)
+    total = 0
+    for rank in range(1, units + 1):
+        tier = next((t for t in tiers if t["from"] <= rank and (t.get("to") is None or rank <= t["to"])), None)
+        total += tier["amount"] if tier else 0
+    return total
+
+
+def _number(answers: Mapping[str, Any], key: str | None, default: int = 1) -> float:
+    value = answers.get(key) if key else None
+    return default if value is None else value
+
+
+def amount_of(fee: Fee, answers: Mapping[str, Any]) -> tuple[int | None, str]:
+    """(amount before exemptions and reductions, how it was computed)."""
+    from thutuc import vi
+
+    if fee.kind == "free":
+        return 0, "Miễn phí"
+    if fee.kind in ("unknown", "set_by_province"):
+        return None, ""
+    if fee.kind == "fixed":
+        return fee.amount, ""
+    if fee.kind == "per_unit":
+        units = int(_number(answers, fee.units))
+        each = tiered(units, fee.tiers, fee.amount)
+        if fee.cap is not None:
+            each = min(each, fee.cap)
+        times = int(_number(answers, fee.times))
+        detail = f"{units} {fee.unit or 'đơn vị'}"
+        if fee.times:
+            detail += f" × {times} bản"
+        return each * times, detail
+    if fee.kind == "percent":
+        base = _number(answers, fee.of, default=0)
+        value = math.floor(base * fee.percent / 100)
+        if fee.min is not None:
+            value = max(value, fee.min)
+        if fee.max is not None:
+            value = min(value, fee.max)
+        return value, f"{vi.number(fee.percent)} % × {vi.money(base)}"
+    raise ValueError(f"unknown fee kind {fee.kind!r}")
+
+
+def compute(fees: tuple[Fee, ...], answers: Mapping[str, Any], channel: str, on: dt.date) -> list[FeeLine]:
+    """Every fee that applies to this case on this channel and date, with its amount."""
+    from thutuc import vi
+
+    lines = []
+    for fee in fees:
+        if not applies(fee, answers, channel, on):
+            continue
+        amount, detail = amount_of(fee, answers)
+        notes = [fee.note] if fee.note else []
+        for ex in fee.exemptions:
+            if ex.get("when") is None:  # a group the answers cannot tell: say so
+                notes.append(f"Được miễn nếu thuộc trường hợp: {ex['who']}")
+            elif amount and holds(ex["when"], answers):
+                amount, detail = 0, f"Miễn: {ex['who']}"
+        for red in fee.reductions:
+            if amount and in_force(red.get("valid_from"), red.get("valid_to"), on) and \
+                    (not red.get("channels") or channel in red["channels"]):
+                amount = math.floor(amount * (100 - red["percent"]) / 100)
+                until = f" đến {vi.date(red['valid_to'])}" if red.get("valid_to") else ""
+                detail = (detail + "; " if detail else "") + f"giảm {vi.number(red['percent'])} %{until}"
+        lines.append(FeeLine(fee.name, fee.kind, amount, detail, "; ".join(notes) or None, fee.source))
+    return lines
+
+
+def total(lines: list[FeeLine]) -> tuple[int, bool]:
+    """(sum of the known amounts, whether every amount is known)."""
+    return sum(line.amount or 0 for line in lines), all(line.amount is not None for line in lines)
