@@ -48,6 +48,8 @@ class BuildSummary:
     seconds: float
     out: Path
     search_index_bytes: int
+    pdfs_regenerated: int = 0
+    pdfs_reused: int = 0
 
 
 def write_if_changed(path: Path, content: str | bytes) -> bool:
@@ -188,7 +190,8 @@ def publish(new: Path, out: Path) -> None:
 
 
 def build(catalogue: Path, out: Path, gen: Path | None = None, as_of: dt.date | None = None,
-          site_url: str | None = None, progress: Callable[[str], None] = lambda _: None) -> BuildSummary:
+          site_url: str | None = None, progress: Callable[[str], None] = lambda _: None,
+          pdfs: bool = True) -> BuildSummary:
     """Build the public site from ``catalogue`` into ``out``; raises BuildError on any problem."""
     start = time.perf_counter()
     result, cat = load(catalogue, today=as_of)
@@ -205,10 +208,19 @@ def build(catalogue: Path, out: Path, gen: Path | None = None, as_of: dt.date | 
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        run_mkdocs(gen, staging, source_date_epoch(cat))
+        epoch = source_date_epoch(cat)
+        run_mkdocs(gen, staging, epoch)
         progress("rendered with MkDocs")
         size = searchindex.rewrite(staging, cat)
         progress(f"search index: {size:,} bytes")
+        stats = None
+        if pdfs:
+            from thutuc.checklist import TZ
+            from thutuc.sitepdf import build_pdfs
+
+            when = dt.datetime.fromtimestamp(epoch, TZ)
+            stats = build_pdfs(cat, staging / "pdf", gen.parent / "pdf-cache", when)
+            progress(f"checklist PDFs: {stats.regenerated} regenerated, {stats.reused} reused")
         publish(staging, out)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -216,4 +228,5 @@ def build(catalogue: Path, out: Path, gen: Path | None = None, as_of: dt.date | 
             raise
         raise BuildError(f"MkDocs failed: {exc}; nothing was published") from exc
     seconds = time.perf_counter() - start
-    return BuildSummary(len(cat.listed()), pages, seconds, out, size)
+    return BuildSummary(len(cat.listed()), pages, seconds, out, size,
+                        stats.regenerated if stats else 0, stats.reused if stats else 0)

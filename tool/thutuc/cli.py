@@ -79,7 +79,8 @@ def _no_traceback():
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Show the catalogue as on this date (YYYY-MM-DD). Default: today in Vietnam.")
 @click.option("--site-url", default=None, help="Public address of the site (default: office.site_url).")
-def build(catalogue: Path, out: Path, build_dir: Path, as_of, site_url: str | None) -> None:
+@click.option("--no-pdf", is_flag=True, help="Skip the printable checklist PDFs (faster previews).")
+def build(catalogue: Path, out: Path, build_dir: Path, as_of, site_url: str | None, no_pdf: bool) -> None:
     """Build the public website from the catalogue.
 
     Checks the catalogue first and stops with the report on any error. The previous site in
@@ -99,14 +100,15 @@ def build(catalogue: Path, out: Path, build_dir: Path, as_of, site_url: str | No
         try:
             summary = build_site(catalogue, out, gen=build_dir,
                                  as_of=as_of.date() if as_of else today_vn(), site_url=site_url,
-                                 progress=lambda line: click.echo(f"  {line}", err=True))
+                                 progress=lambda line: click.echo(f"  {line}", err=True), pdfs=not no_pdf)
         except BuildError as exc:
             if exc.result is not None:
                 click.echo(format_text(exc.result.problems))
             click.echo(f"thutuc build: {exc}", err=True)
             sys.exit(1)
-    click.echo(f"Built {summary.procedures} procedures, {summary.pages} pages in {summary.seconds:.1f} s "
-               f"-> {summary.out}/index.html")
+    click.echo(f"Built {summary.procedures} procedures, {summary.pages} pages, "
+               f"{summary.pdfs_regenerated} PDFs regenerated / {summary.pdfs_reused} reused "
+               f"in {summary.seconds:.1f} s -> {summary.out}/index.html")
 
 
 @main.command()

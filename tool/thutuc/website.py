@@ -240,6 +240,68 @@ def json_ld(proc: Procedure, cat: Catalogue, site_url: str | None) -> str:
     return f'<script type="application/ld+json">{text}</script>'
 
 
+def tailor_data(proc: Procedure) -> dict:
+    """What checklist.js needs: the same rules `thutuc checklist` applies, as JSON."""
+    from thutuc.model import plain
+    from thutuc.slips import quantity
+
+    def paper(d: Document) -> str:
+        if d.alternatives:
+            return "Một trong các giấy tờ sau: " + "; ".join(f"({i}) {p.name}" for i, p in enumerate(d.papers, 1))
+        return d.name
+
+    fee_keys = ("name", "kind", "amount", "unit", "units", "times", "tiers", "cap", "percent", "of", "min", "max",
+                "when", "channels", "exemptions", "reductions", "valid_from", "valid_to")
+    return {
+        "id": proc.id,
+        "channels": [c.kind for c in proc.channels],
+        "questions": [{"key": q.key, "type": q.type} for q in proc.questions],
+        "documents": [{"id": d.id, "group": d.group, "text": paper(d), "quantity": quantity(d),
+                       "when": plain(d.when), "channels": list(d.channels),
+                       "valid_from": d.valid_from, "valid_to": d.valid_to} for d in proc.documents],
+        "fees": [{k: plain(getattr(f, k)) for k in fee_keys} for f in proc.fees],
+    }
+
+
+def tailor_form(proc: Procedure) -> str:
+    """The questions as an HTML form; checklist.js fills in the list as they are answered."""
+    out = ['<form id="tt-form" class="tt-form" onsubmit="return false">']
+    if len(proc.channels) > 1:
+        out.append('<fieldset><legend>Bạn nộp hồ sơ bằng cách nào?</legend>')
+        for i, c in enumerate(proc.channels):
+            checked = " checked" if i == 0 else ""
+            out.append(f'<label><input type="radio" name="tt-channel" value="{c.kind}"{checked}> '
+                       f"{vi.CHANNELS[c.kind]}</label>")
+        out.append("</fieldset>")
+    for q in proc.questions:
+        out.append(f'<fieldset><legend>{h(q.ask)}</legend>')
+        if q.help:
+            out.append(f'<p class="tt-help">{h(q.help)}</p>')
+        if q.type == "boolean":
+            for value, text in (("true", "Có"), ("false", "Không")):
+                out.append(f'<label><input type="radio" name="{q.key}" value="{value}"> {text}</label>')
+        elif q.type == "choice":
+            for o in q.options:
+                out.append(f'<label><input type="radio" name="{q.key}" value="{h(o["value"])}"> {h(o["label"])}</label>')
+        elif q.type == "number":
+            bounds = "".join(f' {k}="{v}"' for k, v in (("min", q.min), ("max", q.max)) if v is not None)
+            unit = f" {h(q.unit)}" if q.unit else ""
+            out.append(f'<label><input type="number" name="{q.key}" step="any" inputmode="decimal"{bounds}>{unit}</label>')
+        else:
+            out.append(f'<label><input type="date" name="{q.key}"> (ngày)</label>')
+        out.append("</fieldset>")
+    out.append("</form>")
+    out.append('<div id="tt-result" class="tt-result" aria-live="polite">')
+    out.append('<p id="tt-status"></p><ul id="tt-docs" class="tt-docs"></ul>')
+    out.append('<table class="tt-fees"><caption>Phí, lệ phí</caption><tbody id="tt-fees"></tbody></table>')
+    out.append('<p id="tt-total" class="tt-total"></p>')
+    out.append('<button type="button" id="tt-print" class="md-button">In danh sách của tôi</button>')
+    out.append("</div>")
+    data = json.dumps(tailor_data(proc), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    out.append(f'<script type="application/json" id="tt-data">{data}</script>')
+    return "\n".join(out)
+
+
 def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: str | None) -> str:
     depth = 2
     if proc.lifecycle.status == "abolished":
@@ -257,6 +319,11 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
         out.append(f'!!! warning "Thủ tục đang tạm ngừng"\n    Tạm ngừng áp dụng{reason}\n')
     if proc.keywords:
         out.append("Còn gọi là: " + ", ".join(esc(k) for k in proc.keywords) + "\n{: .tt-keywords }\n")
+    out.append(f"[Tải danh sách giấy tờ để in (PDF)]({rel(depth, f'pdf/{proc.id}.pdf')}){{ .md-button .tt-pdf }}\n")
+    if proc.questions:
+        out.append("## Danh sách giấy tờ cho trường hợp của bạn {#cua-ban}\n")
+        out.append("Trả lời các câu hỏi để chỉ thấy những giấy tờ và khoản phí của riêng bạn.\n")
+        out.append(tailor_form(proc) + "\n")
 
     out.append("## Ai được nộp {#ai-duoc-nop}\n")
     out.append(", ".join(vi.APPLICANTS[a] for a in proc.applicants) + ".\n")

@@ -1,0 +1,181 @@
+/* thutuc: the "your own list" form on a procedure page.
+ *
+ * Plain JavaScript, no request to anywhere: the page carries its procedure as JSON
+ * (<script id="tt-data">) and this file applies the same rules as `thutuc checklist`
+ * (tool/thutuc/conditions.py, tailor.py, fees.py). A browser test compares the two for every
+ * procedure with questions, so a change to one side must be made on the other.
+ */
+(function () {
+  "use strict";
+
+  var source = document.getElementById("tt-data");
+  var form = document.getElementById("tt-form");
+  if (!source || !form) return;
+  var data = JSON.parse(source.textContent);
+
+  function holds(cond, answers) {
+    if (cond === null || cond === undefined) return true;
+    if (cond.all_of) return cond.all_of.every(function (c) { return holds(c, answers); });
+    if (cond.any_of) return cond.any_of.some(function (c) { return holds(c, answers); });
+    if (cond.not) return !holds(cond.not, answers);
+    if (!(cond.q in answers) || answers[cond.q] === null) return false;
+    var v = answers[cond.q];
+    if ("eq" in cond) return v === cond.eq;
+    if ("ne" in cond) return v !== cond.ne;
+    if ("in" in cond) return cond["in"].indexOf(v) >= 0;
+    if ("gt" in cond) return v > cond.gt;
+    if ("gte" in cond) return v >= cond.gte;
+    if ("lt" in cond) return v < cond.lt;
+    if ("lte" in cond) return v <= cond.lte;
+    return false;
+  }
+
+  function inForce(from, to, day) {
+    return (!from || from <= day) && (!to || day <= to);
+  }
+
+  function readAnswers() {
+    var answers = {};
+    data.questions.forEach(function (q) {
+      var value = null;
+      if (q.type === "boolean" || q.type === "choice") {
+        var checked = form.querySelector('input[name="' + q.key + '"]:checked');
+        if (checked) value = q.type === "boolean" ? checked.value === "true" : checked.value;
+      } else {
+        var input = form.querySelector('[name="' + q.key + '"]');
+        if (input && input.value !== "") value = q.type === "number" ? Number(input.value) : input.value;
+      }
+      if (value !== null && !(typeof value === "number" && isNaN(value))) answers[q.key] = value;
+    });
+    return answers;
+  }
+
+  function number(answers, key, fallback) {
+    return key && answers[key] !== undefined ? answers[key] : fallback;
+  }
+
+  function tiered(units, tiers, flat) {
+    if (!tiers || !tiers.length) return units * (flat || 0);
+    var total = 0;
+    for (var rank = 1; rank <= units; rank++) {
+      for (var i = 0; i < tiers.length; i++) {
+        var t = tiers[i];
+        if (t.from <= rank && (t.to === undefined || t.to === null || rank <= t.to)) { total += t.amount; break; }
+      }
+    }
+    return total;
+  }
+
+  function amountOf(fee, answers) {
+    if (fee.kind === "free") return 0;
+    if (fee.kind === "unknown" || fee.kind === "set_by_province") return null;
+    if (fee.kind === "fixed") return fee.amount;
+    if (fee.kind === "per_unit") {
+      var each = tiered(Math.trunc(number(answers, fee.units, 1)), fee.tiers, fee.amount);
+      if (fee.cap !== null && fee.cap !== undefined) each = Math.min(each, fee.cap);
+      return each * Math.trunc(number(answers, fee.times, 1));
+    }
+    if (fee.kind === "percent") {
+      var value = Math.floor(number(answers, fee.of, 0) * fee.percent / 100);
+      if (fee.min !== null && fee.min !== undefined) value = Math.max(value, fee.min);
+      if (fee.max !== null && fee.max !== undefined) value = Math.min(value, fee.max);
+      return value;
+    }
+    return null;
+  }
+
+  function fees(answers, channel, day) {
+    var lines = [];
+    data.fees.forEach(function (fee) {
+      if (fee.channels.length && fee.channels.indexOf(channel) < 0) return;
+      if (!holds(fee.when, answers) || !inForce(fee.valid_from, fee.valid_to, day)) return;
+      var amount = amountOf(fee, answers);
+      fee.exemptions.forEach(function (ex) {
+        if (ex.when && amount && holds(ex.when, answers)) amount = 0;
+      });
+      fee.reductions.forEach(function (red) {
+        if (amount && inForce(red.valid_from, red.valid_to, day) &&
+            (!red.channels || !red.channels.length || red.channels.indexOf(channel) >= 0)) {
+          amount = Math.floor(amount * (100 - red.percent) / 100);
+        }
+      });
+      lines.push({ name: fee.name, kind: fee.kind, amount: amount });
+    });
+    return lines;
+  }
+
+  function money(n) {
+    return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ".") + " đồng";
+  }
+
+  function today() {
+    var d = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
+  function render() {
+    var answers = readAnswers();
+    var picked = form.querySelector('input[name="tt-channel"]:checked');
+    var channel = picked ? picked.value : data.channels[0];
+    var day = form.getAttribute("data-date") || today();
+    var unanswered = data.questions.filter(function (q) { return !(q.key in answers); }).length;
+
+    var docs = document.getElementById("tt-docs");
+    docs.textContent = "";
+    data.documents.forEach(function (d) {
+      if (d.channels.length && d.channels.indexOf(channel) < 0) return;
+      if (!inForce(d.valid_from, d.valid_to, day) || !holds(d.when, answers)) return;
+      var li = document.createElement("li");
+      li.setAttribute("data-doc-id", d.id);
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.id = "tt-have-" + d.id;
+      var label = document.createElement("label");
+      label.htmlFor = box.id;
+      label.textContent = (d.group === "show" ? "Xuất trình: " : "") + d.text + " — " + d.quantity;
+      li.appendChild(box);
+      li.appendChild(label);
+      docs.appendChild(li);
+    });
+
+    var body = document.getElementById("tt-fees");
+    body.textContent = "";
+    var total = 0, complete = true;
+    fees(answers, channel, day).forEach(function (line) {
+      var tr = document.createElement("tr");
+      tr.setAttribute("data-amount", line.amount === null ? "" : String(line.amount));
+      var name = document.createElement("td");
+      name.textContent = line.name;
+      var cell = document.createElement("td");
+      if (line.amount === null) {
+        complete = false;
+        cell.textContent = line.kind === "set_by_province" ? "Theo mức HĐND tỉnh quyết định" : "Chưa rõ mức thu";
+      } else {
+        total += line.amount;
+        cell.textContent = line.amount ? money(line.amount) : "Miễn phí";
+      }
+      tr.appendChild(name);
+      tr.appendChild(cell);
+      body.appendChild(tr);
+    });
+    var sum = document.getElementById("tt-total");
+    sum.setAttribute("data-amount", String(total));
+    sum.textContent = "Tổng cộng: " + money(total) + (complete ? "" : " (chưa gồm các khoản chưa rõ mức thu)");
+    document.getElementById("tt-status").textContent = unanswered
+      ? "Còn " + unanswered + " câu hỏi chưa trả lời: danh sách dưới đây chỉ gồm giấy tờ chắc chắn cần."
+      : "Danh sách giấy tờ cho trường hợp của bạn:";
+  }
+
+  form.addEventListener("change", render);
+  form.addEventListener("input", render);
+  var print = document.getElementById("tt-print");
+  if (print) {
+    print.addEventListener("click", function () {
+      document.body.classList.add("tt-print-mine");
+      window.print();
+    });
+    window.addEventListener("afterprint", function () { document.body.classList.remove("tt-print-mine"); });
+  }
+  render();
+})();

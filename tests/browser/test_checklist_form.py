@@ -1,0 +1,107 @@
+"""The "your own list" form on procedure pages gives what `thutuc checklist --format json` gives."""
+
+import csv
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from helpers import ROOT
+from thutuc.model import load
+
+_, CAT = load(ROOT / "catalogue")
+PROCS = sorted((p for p in CAT.listed() if p.questions), key=lambda p: p.id)
+
+
+def answer_sets(proc):
+    """The default answers, and the opposite of each, so conditional papers and fees show up."""
+    default, flipped = {}, {}
+    for q in proc.questions:
+        if q.type == "boolean":
+            default[q.key], flipped[q.key] = bool(q.default), not bool(q.default)
+        elif q.type == "choice":
+            values = [o["value"] for o in q.options]
+            default[q.key] = q.default if q.default in values else values[0]
+            flipped[q.key] = values[-1] if values[-1] != default[q.key] else values[0]
+        elif q.type == "number":
+            low = q.min if q.min is not None else 0
+            default[q.key] = q.default if q.default is not None else low
+            flipped[q.key] = int(min(q.max, low + 3) if q.max is not None else low + 3)
+        else:
+            default[q.key] = flipped[q.key] = "2026-01-15"
+    return [default, flipped]
+
+
+CASES = [(p.id, i, a) for p in PROCS for i, a in enumerate(answer_sets(p))]
+
+
+@pytest.fixture(scope="module")
+def cli_results(tmp_path_factory):
+    """Every case through the real command, in one --batch run (one row per case)."""
+    tmp = tmp_path_factory.mktemp("form")
+    keys = sorted({k for _, _, a in CASES for k in a})
+    today = dt.date.today().isoformat()
+    with open(tmp / "cases.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["procedure", "channel", "submitted", *keys])
+        for pid, _, answers in CASES:
+            proc = CAT.procedures[pid]
+            row = [pid, proc.channels[0].kind, f"{today} 09:00"]
+            row += ["" if k not in answers else str(answers[k]).lower() if isinstance(answers[k], bool) else answers[k]
+                    for k in keys]
+            w.writerow(row)
+    res = subprocess.run([sys.executable, "-m", "thutuc", "checklist", "--catalogue", str(ROOT / "catalogue"),
+                          "--batch", str(tmp / "cases.csv"), "--out-dir", str(tmp / "out"), "--format", "json"],
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr
+    files = sorted((tmp / "out").glob("*.json"))
+    assert len(files) == len(CASES)
+    return [json.loads(f.read_text(encoding="utf-8")) for f in files]
+
+
+def test_every_procedure_with_questions_is_covered():
+    assert len(PROCS) >= 15
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=[f"{pid}-{i}" for pid, i, _ in CASES])
+def test_form_matches_the_command(page, base_url, cli_results, index):
+    pid, _, answers = CASES[index]
+    expected = cli_results[index]
+    assert expected["procedure"]["id"] == pid
+    page.goto(f"{base_url}/thu-tuc/{pid}/")
+    page.wait_for_selector("#tt-form")
+    proc = CAT.procedures[pid]
+    for q in proc.questions:
+        value = answers[q.key]
+        if q.type == "boolean":
+            page.check(f'input[name="{q.key}"][value="{"true" if value else "false"}"]')
+        elif q.type == "choice":
+            page.check(f'input[name="{q.key}"][value="{value}"]')
+        else:
+            page.fill(f'input[name="{q.key}"]', str(value))
+    shown = page.eval_on_selector_all("#tt-docs li", "els => els.map(e => e.dataset.docId)")
+    assert shown == [d["id"] for d in expected["documents"]]
+    amounts = page.eval_on_selector_all("#tt-fees tr", "els => els.map(e => e.dataset.amount)")
+    assert amounts == ["" if f["amount"] is None else str(f["amount"]) for f in expected["fees"]]
+    assert page.get_attribute("#tt-total", "data-amount") == str(expected["total"]["amount"])
+    assert expected["total"]["text"] in page.text_content("#tt-total")
+    assert page.text_content("#tt-status").startswith("Danh sách giấy tờ cho trường hợp của bạn")
+
+
+def test_print_my_list_prints_only_the_tailored_list(page, base_url):
+    page.goto(f"{base_url}/thu-tuc/dang-ky-bien-dong-chuyen-nhuong-thua-ke-tang-cho/")
+    page.check('input[name="loai_bien_dong"][value="tang_cho"]')
+    page.evaluate("document.body.classList.add('tt-print-mine')")
+    page.emulate_media(media="print")
+    visible = page.eval_on_selector_all(".md-content__inner > *",
+                                        "els => els.filter(e => getComputedStyle(e).display !== 'none').map(e => e.id || e.className || e.tagName)")
+    assert "tt-result" in visible and "can-cu-phap-ly" not in visible and "tt-form" not in visible
+
+
+def test_generic_pdf_is_linked_and_served(page, base_url):
+    page.goto(f"{base_url}/thu-tuc/dang-ky-khai-sinh/")
+    href = page.get_attribute("a.tt-pdf", "href")
+    response = page.request.get(f"{base_url}/thu-tuc/dang-ky-khai-sinh/{href}")
+    assert response.ok and response.body()[:5] == b"%PDF-"
