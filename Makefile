@@ -16,10 +16,22 @@ $(STAMP): pyproject.toml
 $(AXE): tests/js/package.json tests/js/package-lock.json
 	npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 
-## Check the catalogue and build the website into public/ (open public/index.html, or `make serve`).
+## Check the catalogue, build the website into public/ and sample checklists into samples/.
 site: $(STAMP)
 	$(BIN)/thutuc build --catalogue catalogue --out public
-	@echo "Site: public/index.html  (generated Markdown: build/site/; preview with: make serve)"
+	mkdir -p samples
+	$(BIN)/thutuc checklist dang-ky-bien-dong-chuyen-nhuong-thua-ke-tang-cho -a loai_bien_dong=tang_cho \
+	  -a dang_the_chap=khong -a tach_thua=khong -a nop_thay=khong --applicant "Nguyễn Văn Bình" \
+	  --submitted "2026-02-10 09:00" -o samples/sang-ten-dat-cho-con.pdf
+	$(BIN)/thutuc checklist 1.001193 -a dung_han=co -a giay_to_ve_viec_sinh=cam_doan -a mang_thai_ho=khong \
+	  -a nop_thay=co -a so_ban_sao=1 --have to-khai --have tuy-than --submitted "2026-11-26 15:40" \
+	  -o samples/khai-sinh-phieu-bo-sung.pdf
+	$(BIN)/thutuc checklist 1.001193 -a dung_han=co -a giay_to_ve_viec_sinh=cam_doan -a mang_thai_ho=khong \
+	  -a nop_thay=co -a so_ban_sao=1 --have to-khai --have tuy-than --have giay-cam-doan --have uy-quyen \
+	  --receipt --applicant "Trần Thị Hoa" --submitted "2026-11-26 15:40" -o samples/khai-sinh-giay-hen.pdf
+	$(BIN)/thutuc checklist 2.000815 -a so_trang=5 -a so_ban=3 --format html --submitted "2026-11-26 09:00" \
+	  -o samples/chung-thuc-ban-sao.html
+	@echo "Site: public/index.html (preview: make serve). Sample checklists: samples/. Generated Markdown: build/site/."
 
 check: $(STAMP)
 	$(BIN)/thutuc check catalogue
@@ -37,4 +49,4 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/bench.py
 
 clean:
-	rm -rf $(VENV) bench-out build public tests/js/node_modules
+	rm -rf $(VENV) bench-out build public samples tests/js/node_modules

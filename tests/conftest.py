@@ -1,6 +1,12 @@
+import os
+import tempfile
+
 import pytest
 
 from helpers import make_catalogue
+
+# Commands started by tests (and their subprocesses) cache into a throwaway folder, never ~/.cache.
+os.environ.setdefault("THUTUC_CACHE_DIR", tempfile.mkdtemp(prefix="thutuc-test-cache-"))
 
 
 @pytest.fixture

@@ -275,3 +275,57 @@ def test_cli_append_forms(tmp_path):
     reader = PdfReader(str(tmp_path / "out.pdf"))
     assert "TO KHAI MAU" in reader.pages[-1].extract_text()
     assert "DANH SÁCH GIẤY TỜ" in unicodedata.normalize("NFC", reader.pages[0].extract_text())
+
+
+def test_model_cache_serves_unchanged_catalogues_and_never_a_stale_one(tmp_path, monkeypatch):
+    import shutil
+
+    from thutuc.model import load_model
+
+    monkeypatch.setenv("THUTUC_CACHE_DIR", str(tmp_path / "cache"))
+    cat_dir = tmp_path / "catalogue"
+    shutil.copytree(ROOT / "catalogue", cat_dir)
+    result, first = load_model(cat_dir)
+    assert result is not None and first.procedures["dang-ky-khai-sinh"].title == "Đăng ký khai sinh"
+    result, again = load_model(cat_dir)
+    assert result is None and again == first  # served from the cache, equal model
+    f = cat_dir / "procedures/ho-tich/dang-ky-khai-sinh.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("title: Đăng ký khai sinh", "title: Đăng ký khai sinh mới"),
+                 encoding="utf-8")
+    result, changed = load_model(cat_dir)
+    assert result is not None and changed.procedures["dang-ky-khai-sinh"].title == "Đăng ký khai sinh mới"
+    f.write_text(f.read_text(encoding="utf-8").replace("field: ho-tich", "field: ho-tch"), encoding="utf-8")
+    result, broken = load_model(cat_dir)
+    assert broken is None and result.errors
+
+
+def test_cli_asks_missing_questions_on_a_terminal(tmp_path):
+    import os
+    import pty
+    import time
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "thutuc", "checklist", "--catalogue", str(ROOT / "catalogue"),
+                             "dang-ky-ket-hon", "--format", "json", "-o", "out.json", "--submitted", "2026-11-26 09:00"],
+                            stdin=slave, stdout=subprocess.PIPE, stderr=slave, cwd=tmp_path)
+    os.close(slave)
+    seen = b""
+    proc_questions = [q for q in ck.find_procedure(CAT, "dang-ky-ket-hon").questions]
+    deadline = time.monotonic() + 60
+    answered = 0
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        seen += chunk
+        if seen.count(b": ") > answered and answered < len(proc_questions):
+            q = proc_questions[answered]
+            os.write(master, b"1\n" if q.type == "choice" else b"khong\n" if q.type == "boolean" else b"1\n")
+            answered += 1
+    proc.wait(timeout=30)
+    os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert proc.returncode == 0, text
+    assert proc_questions[0].ask.split("?")[0] in text  # asked in Vietnamese
+    assert json.loads((tmp_path / "out.json").read_text())["procedure"]["id"] == "dang-ky-ket-hon"

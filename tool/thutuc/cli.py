@@ -138,12 +138,12 @@ def serve(catalogue: Path, build_dir: Path, host: str, port: int, as_of) -> None
         run(catalogue, build_dir, host, port, as_of.date() if as_of else today_vn(), click.echo)
 
 
-def _load_catalogue(catalogue: Path, as_of=None):
-    """The model, or the check report and exit 1."""
-    from thutuc.model import load
+def _load_catalogue(catalogue: Path):
+    """The model (cached while the catalogue is unchanged), or the check report and exit 1."""
+    from thutuc.model import load_model
     from thutuc.problems import format_text
 
-    result, cat = load(catalogue, today=as_of)
+    result, cat = load_model(catalogue)
     if cat is None:
         click.echo(format_text(result.problems), err=True)
         click.echo("thutuc: the catalogue has errors; fix them first (thutuc check)", err=True)

@@ -350,3 +350,24 @@ def load(root: Path | str, today=None) -> tuple[CheckResult, Catalogue | None]:
 
     result = check_catalogue(root, today=today)
     return result, (build(result, Path(root)) if result.errors == 0 else None)
+
+
+def load_model(root: Path | str) -> tuple[CheckResult | None, Catalogue | None]:
+    """The model for commands that only read the catalogue (checklists), from a cache when the
+    catalogue's files and thutuc's code are unchanged; otherwise a full check first.
+
+    Returns (check result or None when served from the cache, model or None on errors).
+    """
+    from thutuc.cache import cached, code_fingerprint, fingerprint
+
+    root = Path(root)
+    files = [p for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
+    key = fingerprint(files, str(root.resolve()), code_fingerprint())
+    holder: dict = {}
+
+    def compute():
+        holder["result"], cat = load(root)
+        return cat
+
+    cat = cached("model", key, compute, keep=lambda c: c is not None)
+    return holder.get("result"), cat

@@ -133,16 +133,32 @@ def vietnam_calendar(years: Iterable[int], days_off: Mapping[str, str] = {}, wor
     The package knows the lunar holidays, observed days and many announced swaps; the office adds
     days off and make-up working days the package misses, and removes days it lists wrongly.
     """
-    import holidays
-
-    years = sorted(set(years))
-    vn = holidays.country_holidays("VN", years=years, language="vi")
-    off = {d: name for d, name in vn.items()}
-    work = {d: "Ngày làm bù (hoán đổi ngày nghỉ)" for d in getattr(vn, "weekend_workdays", set())
-            if d.year in years}
+    years = tuple(sorted(set(years)))
+    off, work, source = _public_holidays(years)
+    off, work = dict(off), dict(work)
     for d in not_holidays:
         off.pop(dt.date.fromisoformat(d), None)
     off.update({dt.date.fromisoformat(d): name for d, name in days_off.items()})
     work.update({dt.date.fromisoformat(d): name for d, name in working.items()})
-    source = f"holidays {holidays.__version__} (VN)"
     return Calendar(days_off=off, working=work, hours=tuple(hours), sources=(source, "catalogue/calendar.yaml"))
+
+
+def _public_holidays(years: tuple[int, ...]) -> tuple[dict, dict, str]:
+    """(days off, weekend days worked, source) from the `holidays` package, cached on disk:
+    computing the lunar calendar costs more than the rest of a checklist."""
+    from importlib.metadata import version
+
+    from thutuc.cache import cached
+
+    release = version("holidays")
+
+    def compute():
+        import holidays
+
+        vn = holidays.country_holidays("VN", years=list(years), language="vi")
+        off = dict(vn.items())
+        work = {d: "Ngày làm bù (hoán đổi ngày nghỉ)" for d in getattr(vn, "weekend_workdays", set())
+                if d.year in years}
+        return off, work, f"holidays {release} (VN)"
+
+    return cached("holidays", f"{release}-{'-'.join(map(str, years))}", compute)
