@@ -18,6 +18,21 @@ TOP_KEYS = [line.split(":")[0] for line in LINES if line[:1].isalpha()]
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+def _replace_top_key(key: str, replacement: list[str]) -> bytes:
+    """The valid file with a top-level key (and its block) replaced by some lines."""
+    out, skipping = [], False
+    for line in LINES:
+        if line.startswith(f"{key}:"):
+            out += replacement
+            skipping = True
+            continue
+        if skipping and line[:1] in (" ", "-"):
+            continue
+        skipping = False
+        out.append(line)
+    return "".join(out).encode()
+
+
 def _check_file(tmp: Path, content: bytes):
     root = make_catalogue(tmp)
     (root / "procedures/ho-tich/khai-sinh.yaml").write_bytes(content)
@@ -60,16 +75,7 @@ def test_random_bytes_never_crash(tmp_path_factory, at, data):
 @given(key=st.sampled_from(["title", "summary", "field", "levels", "documents", "channels",
                             "processing_time", "fees", "results", "legal_basis", "lifecycle"]))
 def test_deleted_required_key_is_an_error_naming_it(tmp_path_factory, key):
-    kept, skipping = [], False
-    for line in LINES:
-        if line.startswith(f"{key}:"):
-            skipping = True
-            continue
-        if skipping and line[:1] in (" ", "-"):
-            continue
-        skipping = False
-        kept.append(line)
-    content = "".join(kept).encode()
+    content = _replace_top_key(key, [])
     result = _check_file(tmp_path_factory.mktemp("t"), content)
     assert any(p.severity == "error" and f"'{key}'" in p.message for p in result.problems)
 
@@ -91,18 +97,8 @@ swapped = st.sampled_from(["[]", "{}", "42", "true", "null", "'text'", "[1, 2]",
 
 @SETTINGS
 @given(key=st.sampled_from(TOP_KEYS), value=swapped)
-def test_swapped_type_never_crashes_and_points_at_the_key(tmp_path_factory, key, value):
-    out, skipping = [], False
-    for line in LINES:
-        if line.startswith(f"{key}:"):
-            out.append(f"{key}: {value}\n")
-            skipping = True
-            continue
-        if skipping and line[:1] in (" ", "-"):
-            continue
-        skipping = False
-        out.append(line)
-    content = "".join(out).encode()
+def test_swapped_type_is_reported_in_place_never_crashes(tmp_path_factory, key, value):
+    content = _replace_top_key(key, [f"{key}: {value}\n"])
     result = _check_file(tmp_path_factory.mktemp("t"), content)
     _assert_positions(result, content)
 

@@ -124,15 +124,7 @@ def fee_table(cl: Checklist) -> list:
 
 
 def time_text(cl: Checklist) -> str:
-    t = cl.time
-    if t.unit == "unknown":
-        return "Thời hạn giải quyết: chưa có thông tin chính thức."
-    if t.unit == "same_day":
-        text = "Giải quyết trong ngày"
-        if t.cutoff:
-            text += f"; hồ sơ nhận sau {t.cutoff} được giải quyết trong ngày làm việc tiếp theo"
-        return text + "."
-    return f"Thời hạn giải quyết: {t.amount:02d} {vi.TIME_UNITS[t.unit]} kể từ ngày nhận đủ hồ sơ hợp lệ."
+    return "Thời hạn giải quyết: " + vi.time_limit(cl.time.unit, cl.time.amount, cl.time.cutoff, cl.time.starts)
 
 
 def due_text(cl: Checklist) -> str:

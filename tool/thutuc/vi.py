@@ -84,3 +84,18 @@ def slugify(text: str, sep: str = "-") -> str:
 def toc_slugify(value: str, separator: str, unicode: bool = False) -> str:
     """Slug function for Python-Markdown's toc extension (mkdocs.yml)."""
     return slugify(value, separator)
+
+
+def time_limit(unit: str, amount: int | None, cutoff: str | None, starts: str | None = None) -> str:
+    """A processing time in plain words, the same on the website and on checklists."""
+    if unit == "unknown":
+        return "Chưa có thông tin chính thức về thời hạn giải quyết."
+    if unit == "same_day":
+        text = "Trong ngày"
+        if cutoff:
+            text += f"; nếu nhận hồ sơ sau {cutoff.replace(':', ' giờ ')} thì trả kết quả trong ngày làm việc tiếp theo"
+        return text + "."
+    text = f"{amount:02d} {TIME_UNITS[unit]}"
+    if starts in STARTS:
+        text += f" {STARTS[starts]}"
+    return text + "."

@@ -125,22 +125,12 @@ def paper_text(paper, bold: bool = False) -> str:
 
 
 def time_text(t: ProcessingTime) -> str:
-    if t.unit == "unknown":
-        return "Chưa có thông tin chính thức về thời hạn giải quyết."
-    if t.unit == "same_day":
-        text = "Trong ngày"
-        if t.cutoff:
-            text += f"; nếu nhận hồ sơ sau {t.cutoff.replace(':', ' giờ ')} thì trả kết quả trong ngày làm việc tiếp theo"
-    else:
-        text = f"{t.amount:02d} {vi.TIME_UNITS[t.unit]}"
-    if t.starts in vi.STARTS and t.unit != "same_day":
-        text += f" {vi.STARTS[t.starts]}"
+    text = vi.time_limit(t.unit, t.amount, t.cutoff, t.starts)
     if t.starts_note:
-        text += f" ({esc(t.starts_note)})"
-    text += "."
+        text = text[:-1] + f" ({t.starts_note})."
     if t.max_extension:
         text += f" Có thể kéo dài thêm tối đa {t.max_extension:02d} ngày làm việc trong một số trường hợp."
-    return esc(text).replace("\\*", "*")
+    return esc(text)
 
 
 def fee_text(fee: Fee, proc: Procedure) -> str:
