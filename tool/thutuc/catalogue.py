@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 from thutuc.problems import Problem
-from thutuc.yamlload import Loaded, load_file
+from thutuc.yamlload import Loaded, decode, load_file, load_text
 
 SINGLE_FILES = {"office.yaml": "office", "calendar.yaml": "calendar", "fields.yaml": "fields"}
 FOLDERS = {"agencies": "agencies", "documents": "documents", "legal": "legal", "procedures": "procedure"}
@@ -54,13 +55,23 @@ def discover(root: Path, display_root: str) -> tuple[list[tuple[str, Path, str]]
     return found, problems
 
 
-def load_all(root: Path, display_root: str) -> tuple[list[SourceFile], list[Problem]]:
-    """Load every catalogue file.
+def load_all(root: Path, display_root: str,
+             overrides: Mapping[str, str] | None = None) -> tuple[list[SourceFile], list[Problem]]:
+    """Load every catalogue file; ``overrides`` (relative path -> text) stand in for files on disk,
+    so an edit can be checked before it is written.
 
     Serial on purpose: loading in worker processes was measured slower on 2 cores, because
     sending the loaded data and positions back costs as much as composing them.
     """
     found, problems = discover(root, display_root)
-    files = [SourceFile(kind, f.relative_to(root).as_posix(), load_file(f, display))
-             for kind, f, display in found]
+    files = []
+    for kind, f, display in found:
+        rel = f.relative_to(root).as_posix()
+        if overrides and rel in overrides:
+            text, found_problems = decode(display, overrides[rel].encode("utf-8"))
+            loaded = load_text(display, text) if text is not None else Loaded(display)
+            loaded.problems[:0] = found_problems
+        else:
+            loaded = load_file(f, display)
+        files.append(SourceFile(kind, rel, loaded))
     return files, problems

@@ -285,3 +285,148 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
         what = {"checklist": "checklist", "missing": "request to complete the file", "receipt": "receipt"}[cl.kind]
         due = f"; result due {cl.due.at.strftime('%H:%M %d/%m/%Y')}" if cl.due and cl.answers is not None else ""
         click.echo(f"{what} written to {target} (code {cl.code}{due})")
+
+
+@main.command()
+@click.argument("catalogue", default="catalogue", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Review as on this date (YYYY-MM-DD). Default: today in Vietnam.")
+@click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
+@click.option("--fail-on", default="", metavar="KINDS",
+              help="Exit 1 when findings of these kinds exist, e.g. overdue,repealed (for CI).")
+def review(catalogue: Path, as_of, fmt: str, output: Path | None, fail_on: str) -> None:
+    """What reviewers should look at, most urgent first, each with file:line and what to do.
+
+    Kinds: repealed, expired, abolished-agency, abolished-level, abolished-referenced, overdue,
+    not-in-force, expiring, due-soon, duplicate, unused, unknown, placeholder.
+
+    \b
+    Examples:
+      thutuc review
+      thutuc review --as-of 2027-01-01 --format md -o review.md
+      thutuc review --fail-on overdue,repealed     # in CI
+    """
+    from thutuc.check import check_catalogue, today_vn
+    from thutuc.review import KINDS, format_json, format_md, format_table, review as run
+
+    kinds = {k.strip() for k in fail_on.split(",") if k.strip()}
+    unknown = kinds - set(KINDS)
+    if unknown:
+        raise click.BadParameter(f"unknown kind(s): {', '.join(sorted(unknown))}; use: {', '.join(KINDS)}",
+                                 param_hint="--fail-on")
+    with _no_traceback():
+        day = as_of.date() if as_of else today_vn()
+        result = check_catalogue(catalogue, today=day)
+        findings = run(result, day, catalogue)
+        text = {"table": lambda: format_table(findings), "md": lambda: format_md(findings, day),
+                "json": lambda: format_json(findings, day)}[fmt]()
+        if output:
+            output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            click.echo(f"{len(findings)} finding(s) written to {output}")
+        else:
+            click.echo(text)
+        if result.errors:
+            click.echo(f"note: the catalogue has {result.errors} error(s); run thutuc check", err=True)
+        sys.exit(1 if any(f.kind in kinds for f in findings) else 0)
+
+
+def _apply_edit(catalogue: Path, changes, dry_run: bool, done: str) -> None:
+    from thutuc.edit import EditError, apply
+    from thutuc.problems import format_text
+
+    try:
+        apply(catalogue, changes, dry_run=dry_run)
+    except EditError as exc:
+        if exc.result is not None:
+            click.echo(format_text([p for p in exc.result.problems if p.severity == "error"]), err=True)
+        click.echo(f"thutuc: {exc}", err=True)
+        sys.exit(1)
+    changed = [c for c in changes if c.after != c.before]
+    if dry_run:
+        for c in changed:
+            click.echo(c.diff(catalogue.name), nl=False)
+        click.echo(f"(dry run: {len(changed)} file(s) would change; nothing written)")
+    else:
+        click.echo(f"{done}: {len(changed)} file(s) changed")
+
+
+def _date_option(value) -> "dt.date":
+    from thutuc.check import today_vn
+
+    return value.date() if value else today_vn()
+
+
+@main.command()
+@click.argument("procedure")
+@click.option("--catalogue", default="catalogue", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Date it is abolished (YYYY-MM-DD).")
+@click.option("--reason", required=True, help="Why, in Vietnamese, as citizens will read it.")
+@click.option("--superseded-by", default=None, help="Id of the active procedure that replaces it.")
+@click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
+def retire(procedure, catalogue, on, reason, superseded_by, dry_run) -> None:
+    """Abolish a procedure: its page stays, with the date, the reason and the successor.
+
+    \b
+    Example:
+      thutuc retire cap-phep-cu --on 2026-07-01 --reason "Bãi bỏ theo Quyết định …" \\
+          --superseded-by cap-giay-phep-xay-dung-nha-o-rieng-le --dry-run
+    """
+    from thutuc.edit import EditError, retire as run
+
+    with _no_traceback():
+        try:
+            change = run(catalogue, procedure, on.date(), reason, superseded_by)
+        except EditError as exc:
+            click.echo(f"thutuc: {exc}", err=True)
+            sys.exit(1)
+        _apply_edit(catalogue, [change], dry_run, f"retired {procedure}")
+
+
+@main.command()
+@click.argument("procedure")
+@click.option("--catalogue", default="catalogue", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--by", "by", required=True, help="Who reviewed it.")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date (default: today in Vietnam).")
+@click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
+def reviewed(procedure, catalogue, by, on, dry_run) -> None:
+    """Record that a procedure was checked against its sources (last_reviewed, reviewed_by).
+
+    \b
+    Example:
+      thutuc reviewed dang-ky-khai-sinh --by "Nguyễn Thị Lan"
+    """
+    from thutuc.edit import EditError, reviewed as run
+
+    with _no_traceback():
+        try:
+            change = run(catalogue, procedure, by, _date_option(on))
+        except EditError as exc:
+            click.echo(f"thutuc: {exc}", err=True)
+            sys.exit(1)
+        _apply_edit(catalogue, [change], dry_run, f"recorded the review of {procedure}")
+
+
+@main.command()
+@click.option("--catalogue", default="catalogue", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--from-agency", required=True, help="Agency id procedures move away from.")
+@click.option("--to-agency", required=True, help="Agency id they move to.")
+@click.option("--level", type=click.Choice(["bo", "tinh", "xa", "khac"]), default=None,
+              help="Also replace the old agency's level by this one in the moved procedures.")
+@click.option("--dry-run", is_flag=True, help="Show the changes as a diff; write nothing.")
+def reassign(catalogue, from_agency, to_agency, level, dry_run) -> None:
+    """Move every procedure from one agency to another, for reorganisations.
+
+    \b
+    Example (the 2025 reform):
+      thutuc reassign --from-agency ubnd-huyen-dong-hung --to-agency ubnd-xa --level xa --dry-run
+    """
+    from thutuc.edit import EditError, reassign as run
+
+    with _no_traceback():
+        try:
+            changes = run(catalogue, from_agency, to_agency, level)
+        except EditError as exc:
+            click.echo(f"thutuc: {exc}", err=True)
+            sys.exit(1)
+        _apply_edit(catalogue, changes, dry_run, f"moved procedures from {from_agency} to {to_agency}")

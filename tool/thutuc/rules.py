@@ -167,8 +167,8 @@ def shared_rules(index: Index, catalogue_root: Path) -> Iterator[Problem]:
         yield from _ref(rec, ("issued_by",), index, "procedures", "procedure",
                         "issued_by must be the id of the procedure that issues this paper")
         issuer = index.ids("procedures").get(rec.data.get("issued_by"))
-        if issuer and _status(issuer) == "abolished":
-            yield rec.problem(("issued_by",), "error",
+        if issuer and _status(issuer) == "abolished":  # a warning: retiring must stay possible
+            yield rec.problem(("issued_by",), "warning",
                               f"procedure '{issuer.data['id']}' is abolished; point at its successor")
         for i, _ in enumerate(rec.data.get("legal_basis") or []):
             yield from _ref(rec, ("legal_basis", i), index, "legal", "legal document", "see catalogue/legal/")

@@ -1,0 +1,181 @@
+"""Editing catalogue files in place: retire, reviewed, reassign.
+
+ruamel.yaml round-trips the files (every bundled file loads and dumps back byte-identical with
+these settings, and a test keeps it so), so comments, key order, quoting and blank lines of every
+untouched line stay as they were. Each edit is checked as a whole catalogue *before* anything is
+written, and files are replaced atomically (a crash leaves the old or the new file, never half).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from thutuc.check import CheckResult, check_catalogue
+
+
+class EditError(ValueError):
+    """The edit cannot be made; ``result`` holds the check report when the edit would break it."""
+
+    def __init__(self, message: str, result: CheckResult | None = None):
+        super().__init__(message)
+        self.result = result
+
+
+def yaml_rt():
+    from ruamel.yaml import YAML
+
+    y = YAML()  # round-trip
+    y.preserve_quotes = True
+    y.width = 4096  # never re-wrap a long line
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+def load(text: str):
+    return yaml_rt().load(text)
+
+
+def dump(data) -> str:
+    out = io.StringIO()
+    yaml_rt().dump(data, out)
+    return out.getvalue()
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write next to the file, flush to disk, then rename over it (keeping its permissions)."""
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@dataclass
+class Change:
+    rel: str  # path relative to the catalogue root
+    before: str
+    after: str
+
+    def diff(self, root_label: str = "catalogue") -> str:
+        return "".join(difflib.unified_diff(self.before.splitlines(True), self.after.splitlines(True),
+                                            f"a/{root_label}/{self.rel}", f"b/{root_label}/{self.rel}"))
+
+
+def set_key(mapping, key: str, value, after: str | None = None) -> None:
+    """Set ``key``; a new key goes right after ``after`` (or at the end) to keep a readable order."""
+    if key in mapping:
+        mapping[key] = value
+        return
+    keys = list(mapping.keys())
+    pos = keys.index(after) + 1 if after in keys else len(keys)
+    mapping.insert(pos, key, value)
+
+
+def apply(root: Path, changes: list[Change], dry_run: bool = False, today: dt.date | None = None) -> CheckResult:
+    """Check the catalogue as it would be after the changes; write them only if it has no error."""
+    changes = [c for c in changes if c.after != c.before]
+    result = check_catalogue(root, today=today, overrides={c.rel: c.after for c in changes})
+    if result.errors:
+        raise EditError("the edit would leave errors in the catalogue; nothing was written", result)
+    if not dry_run:
+        for c in changes:
+            atomic_write(root / c.rel, c.after)
+    return result
+
+
+def _procedure_file(root: Path, result: CheckResult, pid: str) -> str:
+    from thutuc.problems import suggest
+
+    rec = result.index.ids("procedures").get(pid)
+    if rec is None:
+        codes = {r.data.get("code"): r for r in result.index.ids("procedures").values() if r.data.get("code")}
+        rec = codes.get(pid)
+    if rec is None:
+        raise EditError(f"no procedure '{pid}'{suggest(pid, result.index.ids('procedures'))}")
+    return rec.file.rel
+
+
+def _edit_procedure(root: Path, pid: str, edit: Callable[[dict], None]) -> Change:
+    result = check_catalogue(root)
+    rel = _procedure_file(root, result, pid)
+    before = (root / rel).read_text(encoding="utf-8")
+    data = load(before)
+    edit(data)
+    return Change(rel, before, dump(data))
+
+
+def retire(root: Path, pid: str, on: dt.date, reason: str, superseded_by: str | None = None) -> Change:
+    """Mark a procedure abolished on a date, with the reason and its successor."""
+    def edit(data):
+        life = data["lifecycle"]
+        life["status"] = "abolished"
+        set_key(life, "since", on, after="status")
+        set_key(life, "reason", reason, after="since")
+        if superseded_by:
+            set_key(life, "superseded_by", superseded_by, after="reason")
+    return _edit_procedure(root, pid, edit)
+
+
+def reviewed(root: Path, pid: str, by: str, on: dt.date) -> Change:
+    """Record that someone checked the procedure against its sources today (or on a date)."""
+    def edit(data):
+        life = data["lifecycle"]
+        life["last_reviewed"] = on
+        set_key(life, "reviewed_by", by, after="last_reviewed")
+    return _edit_procedure(root, pid, edit)
+
+
+def reassign(root: Path, from_agency: str, to_agency: str, level: str | None = None) -> list[Change]:
+    """Move every procedure from one agency to another (a reorganisation), optionally changing
+    the level the old agency had (e.g. huyen -> xa)."""
+    result = check_catalogue(root)
+    agencies = result.index.ids("agencies")
+    if from_agency not in agencies:
+        raise EditError(f"no agency '{from_agency}'")
+    if to_agency not in agencies:
+        raise EditError(f"no agency '{to_agency}'")
+    old_level = agencies[from_agency].data.get("level")
+    changes = []
+    for pid, rec in sorted(result.index.ids("procedures").items()):
+        before = (root / rec.file.rel).read_text(encoding="utf-8")
+        data = load(before)
+        touched = False
+        ag = data.get("agencies", {})
+        for role in ("deciding", "receiving"):
+            if ag.get(role) == from_agency:
+                ag[role] = to_agency
+                touched = True
+        coordinating = ag.get("coordinating") or []
+        for i, a in enumerate(coordinating):
+            if a == from_agency:
+                coordinating[i] = to_agency
+                touched = True
+        for ch in data.get("channels") or []:
+            if ch.get("where") == from_agency:
+                ch["where"] = to_agency
+                touched = True
+        if touched and level and old_level in (data.get("levels") or []):
+            levels = data["levels"]
+            i = list(levels).index(old_level)
+            if level in levels:
+                del levels[i]
+            else:
+                levels[i] = level
+        if touched:
+            changes.append(Change(rec.file.rel, before, dump(data)))
+    return changes
