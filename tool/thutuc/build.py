@@ -30,7 +30,7 @@ from thutuc.model import Catalogue, load, plain
 
 REPO = Path(__file__).resolve().parents[2]
 NAV = [{"Trang chủ": "index.md"}, {"Lĩnh vực": "linh-vuc/index.md"}, {"Sự kiện": "su-kien/index.md"},
-       {"Cơ quan": "co-quan/index.md"}]
+       {"Cơ quan": "co-quan/index.md"}, {"Thay đổi": "thay-doi.md"}]
 
 
 class BuildError(Exception):
@@ -112,9 +112,11 @@ def mkdocs_config(gen: Path, site_url: str | None, config_file: Path = REPO / "m
 def generate(cat: Catalogue, gen: Path, as_of: dt.date, site_url: str | None,
              config_file: Path = REPO / "mkdocs.yml", site_src: Path = REPO / "site") -> int:
     """Write the whole generated folder; returns the number of pages. Stale files are removed."""
+    from thutuc.changes import history
+
     docs = gen / "docs"
-    wanted: dict[str, str | bytes] = dict(website.pages(cat, as_of, site_url))
-    page_count = len(wanted)
+    wanted: dict[str, str | bytes] = dict(website.pages(cat, as_of, site_url, history(cat.root)))
+    page_count = sum(rel.endswith(".md") for rel in wanted)
     wanted.update(open_data(cat))
     for folder, target in ((site_src / "assets", "assets"), (cat.root / "forms", "forms")):
         if folder.is_dir():

@@ -430,3 +430,40 @@ def reassign(catalogue, from_agency, to_agency, level, dry_run) -> None:
             click.echo(f"thutuc: {exc}", err=True)
             sys.exit(1)
         _apply_edit(catalogue, changes, dry_run, f"moved procedures from {from_agency} to {to_agency}")
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new", default="catalogue")
+@click.option("--catalogue", default="catalogue", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The catalogue folder whose git history revisions refer to.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+def diff(old: str, new: str, catalogue: Path, fmt: str, output: Path | None) -> None:
+    """Procedures added, amended (with what changed) and abolished between two versions.
+
+    OLD and NEW are catalogue folders or git revisions (tags, commits, HEAD~3, …) of the
+    repository holding --catalogue. NEW defaults to the catalogue folder as it is now.
+
+    \b
+    Examples:
+      thutuc diff v2026.06 catalogue               # since a tag, to the working files
+      thutuc diff HEAD~5 HEAD --format json
+      thutuc diff ../old-catalogue catalogue -o cong-bo.md
+    """
+    from thutuc.changes import compare, format_json, format_md, load_version
+
+    with _no_traceback():
+        try:
+            old_label, a = load_version(old, catalogue)
+            new_label, b = load_version(new, catalogue)
+        except ValueError as exc:
+            click.echo(f"thutuc diff: {exc}", err=True)
+            sys.exit(2)
+        report = compare(a, b, old_label, new_label)
+        text = format_json(report) if fmt == "json" else format_md(report)
+        if output:
+            output.write_text(text, encoding="utf-8")
+            click.echo(f"written to {output}")
+        else:
+            click.echo(text, nl=False)

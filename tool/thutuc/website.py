@@ -165,9 +165,9 @@ def fee_text(fee: Fee, proc: Procedure) -> str:
     return ""
 
 
-def fee_rows(proc: Procedure) -> list[str]:
+def fee_rows(proc: Procedure, fees) -> list[str]:
     rows = ["| Khoản thu | Mức thu | Áp dụng |", "|---|---|---|"]
-    for fee in proc.fees:
+    for fee in fees:
         applies = []
         if fee.when is not None:
             applies.append(esc("Nếu " + describe_condition(fee.when, proc)))
@@ -292,8 +292,39 @@ def tailor_form(proc: Procedure) -> str:
     return "\n".join(out)
 
 
+UPCOMING_DAYS = 60
+
+
+def upcoming(proc: Procedure, as_of: dt.date) -> list[tuple[dt.date, str]]:
+    """Changes that take effect within the next 60 days: "Từ 01/01/2027: …"."""
+    horizon = as_of + dt.timedelta(days=UPCOMING_DAYS)
+    out = []
+
+    def window(start, end, starts: str, ends: str):
+        for when, text in ((start, starts), (end, ends)):
+            day = dt.date.fromisoformat(when) if when else None
+            if day and as_of < day <= horizon:
+                out.append((day, text))
+
+    for d in proc.documents:
+        window(d.valid_from, d.valid_to and (dt.date.fromisoformat(d.valid_to) + dt.timedelta(days=1)).isoformat(),
+               f"cần thêm giấy tờ: {d.name}", f"không còn phải nộp: {d.name}")
+    for f in proc.fees:
+        window(f.valid_from, f.valid_to and (dt.date.fromisoformat(f.valid_to) + dt.timedelta(days=1)).isoformat(),
+               f"áp dụng {f.name}: {fee_text(f, proc)}", f"không còn thu {f.name}")
+        for r in f.reductions:
+            end = r.get("valid_to") and (dt.date.fromisoformat(r["valid_to"]) + dt.timedelta(days=1)).isoformat()
+            window(r.get("valid_from"), end, f"giảm {vi.number(r['percent'])} % {f.name}",
+                   f"hết giảm {vi.number(r['percent'])} % {f.name}")
+    return sorted(out)
+
+
 def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: str | None) -> str:
+    from thutuc.fees import in_force
+
     depth = 2
+    documents = [d for d in proc.documents if in_force(d.valid_from, d.valid_to, as_of)]
+    fees = [f for f in proc.fees if in_force(f.valid_from, f.valid_to, as_of)]
     if proc.lifecycle.status == "abolished":
         return abolished_page(proc, cat)
     field = cat.fields[proc.field]
@@ -309,6 +340,9 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
         out.append(f'!!! warning "Thủ tục đang tạm ngừng"\n    Tạm ngừng áp dụng{reason}\n')
     if proc.keywords:
         out.append("Còn gọi là: " + ", ".join(esc(k) for k in proc.keywords) + "\n{: .tt-keywords }\n")
+    soon = upcoming(proc, as_of)
+    if soon:
+        out.append('!!! info "Sắp thay đổi"\n' + "".join(f"    - Từ {vi.date(d)}: {esc(t)}\n" for d, t in soon))
     out.append(f"[Tải danh sách giấy tờ để in (PDF)]({rel(depth, f'pdf/{proc.id}.pdf')}){{ .md-button .tt-pdf }}\n")
     if proc.questions:
         out.append("## Danh sách giấy tờ cho trường hợp của bạn {#cua-ban}\n")
@@ -323,13 +357,13 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
     out.append("## Giấy tờ cần chuẩn bị {#giay-to}\n")
     out.append(f"Số bộ hồ sơ: {proc.sets or 1:02d} bộ.\n")
     for group in ("submit", "show"):
-        docs = [d for d in proc.documents if d.group == group]
+        docs = [d for d in documents if d.group == group]
         if docs:
             out.append(f"### {vi.GROUPS[group]} {{#{'giay-to-nop' if group == 'submit' else 'giay-to-xuat-trinh'}}}\n")
             out.append("\n".join(document_item(d, proc, depth) for d in docs) + "\n")
 
     out.append("## Lệ phí {#le-phi}\n")
-    out.append("\n".join(fee_rows(proc)) + "\n")
+    out.append("\n".join(fee_rows(proc, fees)) + "\n")
 
     out.append("## Thời hạn giải quyết {#thoi-han}\n")
     out.append(time_text(proc.processing_time) + "\n")
@@ -496,9 +530,55 @@ def home_page(cat: Catalogue) -> str:
     return "\n".join(out)
 
 
-def pages(cat: Catalogue, as_of: dt.date, site_url: str | None) -> dict[str, str]:
-    """Every generated page: path under docs/ -> Markdown."""
+def changes_page(items: list, cat: Catalogue) -> str:
+    """Recently added, amended and abolished procedures, newest first (from the git history)."""
+    out = [front_matter("Thay đổi"), "# Thay đổi thủ tục hành chính\n",
+           "Các thủ tục mới, được sửa đổi, bổ sung hoặc bị bãi bỏ gần đây. "
+           "Theo dõi bằng [nguồn tin Atom](thay-doi.xml).\n"]
+    if not items:
+        out.append("Chưa có lịch sử thay đổi.\n")
+    for item in items:
+        out.append(f"## {vi.date(item.date.date())} {{#thay-doi-{item.rev[:8]}}}\n")
+        for title, entries in (("Mới", item.report.added), ("Sửa đổi, bổ sung", item.report.amended),
+                               ("Bãi bỏ", item.report.abolished)):
+            for e in entries:
+                link = f"[{esc(e.title)}](../thu-tuc/{e.id}/)" if e.id in cat.procedures else esc(e.title)
+                details = (": " + esc("; ".join(e.details))) if e.details else ""
+                out.append(f"- **{title}:** {link}{details}")
+        out.append("")
+    return "\n".join(out)
+
+
+def atom_feed(items: list, cat: Catalogue, site_url: str | None) -> str:
+    """The same changes as an Atom feed (thay-doi.xml)."""
+    from xml.sax.saxutils import escape
+
+    base = (site_url or "").rstrip("/") + "/"
+    updated = items[0].date.isoformat() if items else "2026-01-01T00:00:00+07:00"
+    out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="vi">',
+           f"  <title>{escape('Thay đổi thủ tục hành chính — ' + cat.office['name'])}</title>",
+           f"  <id>{escape(base)}thay-doi/</id>", f"  <updated>{updated}</updated>",
+           f'  <link rel="self" href="{escape(base)}thay-doi.xml"/>',
+           f'  <link rel="alternate" href="{escape(base)}thay-doi/"/>']
+    for item in items:
+        r = item.report
+        title = f"{vi.date(item.date.date())}: {len(r.added)} mới, {len(r.amended)} sửa đổi, {len(r.abolished)} bãi bỏ"
+        body = "".join(f"<li>{kind}: {html.escape(e.title)}{html.escape(': ' + '; '.join(e.details)) if e.details else ''}</li>"
+                       for kind, entries in (("Mới", r.added), ("Sửa đổi", r.amended), ("Bãi bỏ", r.abolished))
+                       for e in entries)
+        out += ["  <entry>", f"    <id>urn:thutuc:{item.rev}</id>", f"    <title>{escape(title)}</title>",
+                f"    <updated>{item.date.isoformat()}</updated>",
+                f'    <link href="{escape(base)}thay-doi/#thay-doi-{item.rev[:8]}"/>',
+                f"    <content type=\"html\">{escape('<ul>' + body + '</ul>')}</content>", "  </entry>"]
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def pages(cat: Catalogue, as_of: dt.date, site_url: str | None, history: list | None = None) -> dict[str, str]:
+    """Every generated page: path under docs/ -> Markdown (and the Atom feed)."""
     out = {"index.md": home_page(cat)}
+    out["thay-doi.md"] = changes_page(history or [], cat)
+    out["thay-doi.xml"] = atom_feed(history or [], cat, site_url)
     listed = cat.listed()
     out["linh-vuc/index.md"] = listing_page("Lĩnh vực", [
         (f["name"], f"{f['id']}/", sum(p.field == f["id"] for p in listed)) for f in cat.fields.values()])

@@ -1,0 +1,243 @@
+"""What changed between two versions of a catalogue, in the shape of an official announcement of
+new, amended and abolished procedures (công bố thủ tục hành chính mới, sửa đổi, bãi bỏ).
+
+A version is a catalogue folder or a git revision of the repository the catalogue lives in. Old
+versions need not pass today's check: the comparison reads whatever records load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from thutuc import vi
+from thutuc.cache import cached, code_fingerprint
+from thutuc.check import check_catalogue
+
+LISTED = ("active", "suspended")
+VN = dt.timezone(dt.timedelta(hours=7))
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    code: str | None
+    details: tuple[str, ...] = ()
+
+
+@dataclass
+class Report:
+    old: str
+    new: str
+    added: list[Entry] = field(default_factory=list)
+    amended: list[Entry] = field(default_factory=list)
+    abolished: list[Entry] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.amended or self.abolished)
+
+    def as_json(self) -> dict:
+        return {"old": self.old, "new": self.new,
+                **{k: [asdict(e) for e in getattr(self, k)] for k in ("added", "amended", "abolished")}}
+
+
+def procedures(root: Path) -> dict[str, dict]:
+    """Procedure records by id, as loaded (valid or not)."""
+    result = check_catalogue(root, display_root="catalogue")
+    return {pid: rec.data for pid, rec in result.index.ids("procedures").items()}
+
+
+def git_root(path: Path) -> Path | None:
+    res = subprocess.run(["git", "-C", str(path), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    return Path(res.stdout.strip()) if res.returncode == 0 else None
+
+
+def export_revision(repo: Path, rev: str, subdir: str, into: Path) -> Path:
+    """The catalogue folder as it was at a git revision, unpacked into ``into``."""
+    res = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", rev, subdir], capture_output=True)
+    if res.returncode != 0:
+        raise ValueError(f"git cannot read '{subdir}' at '{rev}': {res.stderr.decode(errors='replace').strip()}")
+    with tarfile.open(fileobj=io.BytesIO(res.stdout)) as tar:
+        tar.extractall(into, filter="data")
+    return into / subdir
+
+
+def load_version(spec: str, catalogue: Path) -> tuple[str, dict[str, dict]]:
+    """(label, procedures) for a folder or a git revision of the repository holding ``catalogue``."""
+    path = Path(spec)
+    if path.is_dir():
+        return spec, procedures(path)
+    repo = git_root(catalogue)
+    if repo is None:
+        raise ValueError(f"'{spec}' is neither a folder nor a git revision (no git repository here)")
+    subdir = catalogue.resolve().relative_to(repo).as_posix()
+    with tempfile.TemporaryDirectory() as tmp:
+        return spec, procedures(export_revision(repo, spec, subdir, Path(tmp)))
+
+
+def _names(docs) -> dict[str, str]:
+    out = {}
+    for d in docs or []:
+        if not isinstance(d, dict):
+            continue
+        name = d.get("name") or d.get("ref") or " / ".join(str(p.get("name") or p.get("ref")) for p in d.get("one_of") or [])
+        out[d.get("id") or name] = name
+    return out
+
+
+def _time(t) -> str:
+    if not isinstance(t, dict):
+        return "?"
+    return vi.time_limit(t.get("unit", "unknown"), t.get("amount"), t.get("cutoff")).rstrip(".")
+
+
+def _fee(f: dict) -> str:
+    kind = f.get("kind")
+    if kind == "fixed":
+        return vi.money(f.get("amount") or 0)
+    if kind == "per_unit":
+        return "theo đơn vị" + (f" (tối đa {vi.money(f['cap'])})" if f.get("cap") else "")
+    if kind == "percent":
+        return f"{vi.number(f.get('percent') or 0)} %"
+    return {"free": "miễn phí", "set_by_province": "do HĐND tỉnh quyết định", "unknown": "chưa rõ"}.get(kind, str(kind))
+
+
+def amendments(old: dict, new: dict) -> list[str]:
+    """What changed in one procedure, in Vietnamese, most important first."""
+    out = []
+    if old.get("title") != new.get("title"):
+        out.append(f"đổi tên: “{old.get('title')}” → “{new.get('title')}”")
+    od, nd = _names(old.get("documents")), _names(new.get("documents"))
+    for key in sorted(set(nd) - set(od)):
+        out.append(f"thêm giấy tờ: {nd[key]}")
+    for key in sorted(set(od) - set(nd)):
+        out.append(f"bỏ giấy tờ: {od[key]}")
+    old_docs = {d.get("id"): d for d in old.get("documents") or [] if isinstance(d, dict)}
+    for d in new.get("documents") or []:
+        before = old_docs.get(d.get("id")) if isinstance(d, dict) else None
+        if before is not None and before != d and d.get("id") in od:
+            out.append(f"sửa giấy tờ: {nd[d.get('id')]}")
+    ofees = {f.get("id") or f.get("name"): f for f in old.get("fees") or [] if isinstance(f, dict)}
+    nfees = {f.get("id") or f.get("name"): f for f in new.get("fees") or [] if isinstance(f, dict)}
+    for key in sorted(set(ofees) | set(nfees), key=str):
+        a, b = ofees.get(key), nfees.get(key)
+        if a is None:
+            out.append(f"thêm khoản thu {b.get('name')}: {_fee(b)}")
+        elif b is None:
+            out.append(f"bỏ khoản thu {a.get('name')}")
+        elif a != b:
+            out.append(f"phí, lệ phí {b.get('name')}: {_fee(a)} → {_fee(b)}"
+                       if _fee(a) != _fee(b) else f"sửa khoản thu {b.get('name')}")
+    if old.get("processing_time") != new.get("processing_time"):
+        out.append(f"thời hạn: {_time(old.get('processing_time'))} → {_time(new.get('processing_time'))}")
+    och = {c.get("kind"): c for c in old.get("channels") or [] if isinstance(c, dict)}
+    nch = {c.get("kind"): c for c in new.get("channels") or [] if isinstance(c, dict)}
+    for kind in sorted(set(och) | set(nch)):
+        if kind not in och:
+            out.append(f"thêm cách nộp: {vi.CHANNELS.get(kind, kind)}")
+        elif kind not in nch:
+            out.append(f"bỏ cách nộp: {vi.CHANNELS.get(kind, kind)}")
+        elif och[kind].get("processing_time") != nch[kind].get("processing_time"):
+            out.append(f"thời hạn ({vi.CHANNELS.get(kind, kind).lower()}): "
+                       f"{_time(och[kind].get('processing_time') or old.get('processing_time'))} → "
+                       f"{_time(nch[kind].get('processing_time') or new.get('processing_time'))}")
+    ol = {b.get("ref") for b in old.get("legal_basis") or [] if isinstance(b, dict)}
+    nl = {b.get("ref") for b in new.get("legal_basis") or [] if isinstance(b, dict)}
+    if ol != nl:
+        parts = [f"thêm {', '.join(sorted(nl - ol))}" if nl - ol else "", f"bỏ {', '.join(sorted(ol - nl))}" if ol - nl else ""]
+        out.append("căn cứ pháp lý: " + "; ".join(p for p in parts if p))
+    if old.get("agencies") != new.get("agencies"):
+        out.append("đổi cơ quan giải quyết hoặc tiếp nhận")
+    ignore = {"title", "documents", "fees", "processing_time", "channels", "legal_basis", "agencies", "lifecycle"}
+    other = sorted(k for k in set(old) | set(new) if k not in ignore and old.get(k) != new.get(k))
+    if other:
+        out.append("sửa nội dung khác: " + ", ".join(other))
+    return out
+
+
+def compare(old: dict[str, dict], new: dict[str, dict], old_label: str = "", new_label: str = "") -> Report:
+    def status(p):
+        return (p.get("lifecycle") or {}).get("status") if isinstance(p, dict) else None
+
+    report = Report(old_label, new_label)
+    for pid in sorted(set(old) | set(new)):
+        a, b = old.get(pid), new.get(pid)
+        was, now = status(a) in LISTED, status(b) in LISTED
+        ref = b if b is not None else a
+        entry = lambda details=(): Entry(pid, str(ref.get("title")), ref.get("code"), tuple(details))  # noqa: E731
+        if now and not was:
+            report.added.append(entry())
+        elif was and not now:
+            life = (b or {}).get("lifecycle") or {}
+            details = [x for x in (
+                f"từ ngày {vi.date(str(life['since']))}" if life.get("since") else "",
+                str(life.get("reason") or ""),
+                f"thay bằng: {life['superseded_by']}" if life.get("superseded_by") else "",
+                "" if b is not None else "xóa khỏi danh mục") if x]
+            report.abolished.append(entry(details))
+        elif was and now and a != b:
+            report.amended.append(entry(amendments(a, b)))
+    return report
+
+
+def format_md(report: Report, heading: str | None = None) -> str:
+    out = [f"# {heading or f'Thay đổi thủ tục hành chính: {report.old} → {report.new}'}", ""]
+    for title, items in (("Thủ tục hành chính mới ban hành", report.added),
+                         ("Thủ tục hành chính được sửa đổi, bổ sung", report.amended),
+                         ("Thủ tục hành chính bị bãi bỏ", report.abolished)):
+        out += [f"## {title} ({len(items)})", ""]
+        for e in items:
+            code = f" ({e.code})" if e.code else ""
+            out.append(f"- **{e.title}**{code}" + (": " + "; ".join(e.details) if e.details else ""))
+        out.append("" if items else "Không có.\n")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def format_json(report: Report) -> str:
+    return json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    rev: str
+    date: dt.datetime
+    subject: str
+    report: Report
+
+
+def history(catalogue: Path, limit: int = 20) -> list[HistoryItem]:
+    """Changes to the catalogue commit by commit, newest first (empty outside a git repository)."""
+    repo = git_root(catalogue)
+    if repo is None:
+        return []
+    subdir = catalogue.resolve().relative_to(repo).as_posix()
+    log = subprocess.run(["git", "-C", str(repo), "log", f"-{limit + 1}", "--format=%H%x09%cI%x09%s", "--", subdir],
+                         capture_output=True, text=True)
+    if log.returncode != 0:
+        return []
+    revs = [line.split("\t", 2) for line in log.stdout.splitlines() if line.count("\t") >= 2]
+    items = []
+    with tempfile.TemporaryDirectory() as tmp:
+        loaded: dict[str, dict] = {}
+
+        def at(rev: str) -> dict:
+            if rev not in loaded:
+                loaded[rev] = procedures(export_revision(repo, rev, subdir, Path(tmp) / rev))
+            return loaded[rev]
+
+        for i, (rev, date, subject) in enumerate(revs[:limit]):
+            parent = revs[i + 1][0] if i + 1 < len(revs) else ""
+            # Commits never change, so each comparison is cached for good (with thutuc's code).
+            report = cached("changes", f"{parent}-{rev}-{code_fingerprint()}",
+                            lambda: compare(at(parent) if parent else {}, at(rev), parent[:8], rev[:8]))
+            if not report.empty:
+                items.append(HistoryItem(rev, dt.datetime.fromisoformat(date).astimezone(VN), subject, report))
+    return items
