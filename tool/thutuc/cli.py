@@ -193,6 +193,8 @@ def _ask(proc, missing):
 @click.option("--phone", default="", help="Applicant's phone.")
 @click.option("--email", default="", help="Applicant's e-mail.")
 @click.option("--submitted", default=None, help="When the file is (or was) handed in, e.g. '2026-11-26 15:30'. Default: now, Vietnam time.")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The catalogue as on this date (fees, papers in force); the file counts as handed in at 08:00 that day unless --submitted says otherwise.")
 @click.option("--have", multiple=True, metavar="DOC",
               help="A paper the applicant brought (its id or name). With --have the output is the request to complete the file when something is missing.")
 @click.option("--receipt", is_flag=True, help="With --have: when nothing is missing, print the receipt with the appointment date.")
@@ -206,7 +208,7 @@ def _ask(proc, missing):
               help="Where --batch writes its files.")
 @click.option("--append-forms", is_flag=True, help="Append the blank PDF forms of the listed papers (PDF output).")
 def checklist(procedure, catalogue, answer, answers_file, generic, channel, applicant, address, phone, email,
-              submitted, have, receipt, fmt, output, code, batch_file, out_dir, append_forms) -> None:
+              submitted, as_of, have, receipt, fmt, output, code, batch_file, out_dir, append_forms) -> None:
     """Make the checklist for one applicant: their papers, fees, and the date the result is due.
 
     PROCEDURE is the procedure's id or national code. Missing answers are asked on a terminal;
@@ -230,7 +232,8 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
     with _no_traceback():
         cat = _load_catalogue(catalogue)
         try:
-            when = parse_when(submitted) if submitted else now()
+            when = (parse_when(submitted) if submitted
+                    else parse_when(f"{as_of.date().isoformat()} 08:00") if as_of else now())
             if batch_file:
                 with click.progressbar(length=sum(1 for _ in open(batch_file, encoding="utf-8-sig")) - 1,
                                        label="Đang lập danh sách", file=sys.stderr) as bar:
