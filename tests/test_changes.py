@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from helpers import GOLDEN, TODAY
 from thutuc.changes import compare, format_md, history, procedures

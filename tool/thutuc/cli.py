@@ -354,7 +354,7 @@ def _apply_edit(catalogue: Path, changes, dry_run: bool, done: str) -> None:
         click.echo(f"{done}: {len(changed)} file(s) changed")
 
 
-def _date_option(value) -> "dt.date":
+def _date_option(value):
     from thutuc.check import today_vn
 
     return value.date() if value else today_vn()

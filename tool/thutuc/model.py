@@ -84,10 +84,6 @@ class LegalDocument:
     url: str | None = None
     note: str | None = None
 
-    @property
-    def citation(self) -> str:
-        return f"{self.type} {self.number} — {self.title}"
-
 
 @dataclass(frozen=True)
 class SharedDocument:

@@ -86,20 +86,6 @@ def read_answers(proc: Procedure, given: Mapping[str, Any]) -> tuple[dict[str, A
     return answers, missing
 
 
-def relevant_questions(proc: Procedure) -> list[Question]:
-    """Questions worth asking: those a condition or a fee reads."""
-    from thutuc.conditions import keys_in
-
-    used: set[str] = set()
-    for d in proc.documents:
-        used |= keys_in(d.when)
-    for f in proc.fees:
-        used |= keys_in(f.when) | {k for k in (f.units, f.times, f.of) if k}
-        for ex in f.exemptions:
-            used |= keys_in(ex.get("when"))
-    return [q for q in proc.questions if q.key in used]
-
-
 def documents_for(proc: Procedure, answers: Mapping[str, Any] | None, channel: str,
                   on: dt.date) -> list[tuple[Document, bool]]:
     """Papers for this case as (document, conditional). With answers None (the generic list),
