@@ -56,7 +56,11 @@ def procedures(root: Path) -> dict[str, dict]:
 
 
 def git_root(path: Path) -> Path | None:
-    res = subprocess.run(["git", "-C", str(path), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    """The repository holding ``path``, or None (not in git, or git not installed)."""
+    try:
+        res = subprocess.run(["git", "-C", str(path), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
+    except OSError:
+        return None
     return Path(res.stdout.strip()) if res.returncode == 0 else None
 
 
