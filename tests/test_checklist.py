@@ -55,6 +55,9 @@ def test_generic_list_marks_conditional_papers():
     assert "to-khai" not in conditional
     md = render_checklist(cl, "md").decode()
     assert "Nếu nộp thay người khác: Văn bản ủy quyền" in md
+    # Every fee is listed with its case; no misleading total.
+    assert "| Lệ phí đăng ký khai sinh quá hạn | Theo mức HĐND tỉnh quyết định | Nếu" in md
+    assert "| Tổng cộng | Tùy trường hợp |" in md
 
 
 def test_certified_copy_fee_tiers_and_cap():

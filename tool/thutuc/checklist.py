@@ -189,7 +189,7 @@ def make(cat: Catalogue, proc: Procedure, answers: Mapping[str, Any] | None, cha
     if have is not None:
         missing = tuple(d for d, conditional in docs if d.id not in have and not conditional)
         kind = "missing" if missing else ("receipt" if receipt else "checklist")
-    fee_lines = tuple(compute(proc.fees, answers or {}, channel, on))
+    fee_lines = tuple(compute(proc.fees, answers, channel, on))
     agency = cat.agencies[next((c.where for c in proc.channels if c.kind == channel and c.where), proc.receiving)]
     time = proc.time_for(channel)
     cal = office_calendar(cat, agency, on)

@@ -21,10 +21,13 @@ class FeeLine:
     detail: str = ""  # how the amount was reached, in Vietnamese
     note: str | None = None
     source: str | None = None
+    condition: Mapping | None = None  # on the generic list: the case it applies to
 
     def as_json(self) -> dict:
+        from thutuc.model import plain
+
         return {"name": self.name, "kind": self.kind, "amount": self.amount, "detail": self.detail,
-                "note": self.note, "source": self.source}
+                "note": self.note, "source": self.source, "condition": plain(self.condition)}
 
 
 def in_force(valid_from: str | None, valid_to: str | None, on: dt.date) -> bool:
@@ -32,8 +35,9 @@ def in_force(valid_from: str | None, valid_to: str | None, on: dt.date) -> bool:
         (valid_to is None or on <= dt.date.fromisoformat(valid_to))
 
 
-def applies(fee: Fee, answers: Mapping[str, Any], channel: str, on: dt.date) -> bool:
-    return ((not fee.channels or channel in fee.channels) and holds(fee.when, answers)
+def applies(fee: Fee, answers: Mapping[str, Any] | None, channel: str, on: dt.date) -> bool:
+    """Whether the fee is due; with answers None (the generic list) every case counts."""
+    return ((not fee.channels or channel in fee.channels) and (answers is None or holds(fee.when, answers))
             and in_force(fee.valid_from, fee.valid_to, on))
 
 
@@ -84,13 +88,16 @@ def amount_of(fee: Fee, answers: Mapping[str, Any]) -> tuple[int | None, str]:
     raise ValueError(f"unknown fee kind {fee.kind!r}")
 
 
-def compute(fees: tuple[Fee, ...], answers: Mapping[str, Any], channel: str, on: dt.date) -> list[FeeLine]:
-    """Every fee that applies to this case on this channel and date, with its amount."""
+def compute(fees: tuple[Fee, ...], answers: Mapping[str, Any] | None, channel: str, on: dt.date) -> list[FeeLine]:
+    """Every fee that applies to this case on this channel and date, with its amount. With answers
+    None (the generic list) every fee is listed with the case it applies to."""
     from thutuc import vi
 
+    generic = answers is None
+    answers = answers or {}
     lines = []
     for fee in fees:
-        if not applies(fee, answers, channel, on):
+        if not applies(fee, None if generic else answers, channel, on):
             continue
         amount, detail = amount_of(fee, answers)
         notes = [fee.note] if fee.note else []
@@ -105,7 +112,8 @@ def compute(fees: tuple[Fee, ...], answers: Mapping[str, Any], channel: str, on:
                 amount = math.floor(amount * (100 - red["percent"]) / 100)
                 until = f" đến {vi.date(red['valid_to'])}" if red.get("valid_to") else ""
                 detail = (detail + "; " if detail else "") + f"giảm {vi.number(red['percent'])} %{until}"
-        lines.append(FeeLine(fee.name, fee.kind, amount, detail, "; ".join(notes) or None, fee.source))
+        lines.append(FeeLine(fee.name, fee.kind, amount, detail, "; ".join(notes) or None, fee.source,
+                             fee.when if generic else None))
     return lines
 
 

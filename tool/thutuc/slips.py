@@ -110,15 +110,22 @@ def document_tables(cl: Checklist, checkbox: bool) -> list:
 
 def fee_table(cl: Checklist) -> list:
     rows = []
+    generic = cl.answers is None
     for f in cl.fees:
         if f.amount is None:
             shown = "Theo mức HĐND tỉnh quyết định" if f.kind == "set_by_province" else "Chưa rõ mức thu"
+        elif f.kind == "per_unit" and generic:
+            shown = "Theo số lượng"
         else:
             shown = vi.money(f.amount) if f.amount else "Miễn phí"
-        note = "; ".join(x for x in (f.detail if f.amount else "", f.note or "") if x)
+        case = "Nếu " + describe_condition(f.condition, cl.procedure) if f.condition is not None else ""
+        note = "; ".join(x for x in (case, f.detail if f.amount and not generic else "", f.note or "") if x)
         rows.append((f.name, shown, note))
     amount, complete = cl.total
-    rows.append(("Tổng cộng", vi.money(amount), "" if complete else "Chưa gồm các khoản chưa rõ mức thu"))
+    if generic:
+        rows.append(("Tổng cộng", "Tùy trường hợp", "Xem từng khoản thu ở trên"))
+    else:
+        rows.append(("Tổng cộng", vi.money(amount), "" if complete else "Chưa gồm các khoản chưa rõ mức thu"))
     return [Heading("Phí, lệ phí"),
             Table((("Khoản thu", 0.42), ("Số tiền", 0.22), ("Ghi chú", 0.36)), tuple(rows), bold_last=True)]
 
