@@ -111,8 +111,11 @@ def _procedure_file(root: Path, result: CheckResult, pid: str) -> str:
 
 
 def _edit_procedure(root: Path, pid: str, edit: Callable[[dict], None]) -> Change:
-    result = check_catalogue(root)
-    rel = _procedure_file(root, result, pid)
+    # A file is named after its id (check enforces it), so no full check is needed to find it;
+    # codes and typos fall back to the index. apply() checks the whole catalogue anyway.
+    by_name = sorted((root / "procedures").glob(f"*/{pid}.yaml"))
+    rel = by_name[0].relative_to(root).as_posix() if len(by_name) == 1 else \
+        _procedure_file(root, check_catalogue(root), pid)
     before = (root / rel).read_text(encoding="utf-8")
     data = load(before)
     edit(data)

@@ -77,11 +77,15 @@ def when_text(d: Document, cl: Checklist) -> str:
     return "Nếu " + describe_condition(d.when, cl.procedure) if d.when is not None else ""
 
 
-def paper_cell(d: Document, conditional: bool, cl: Checklist) -> str:
+def papers_text(d: Document) -> str:
+    """The paper's name, or its alternatives numbered: "Một trong các giấy tờ sau: (1) …; (2) …"."""
     if d.alternatives:
-        text = "Một trong các giấy tờ sau: " + "; ".join(f"({i}) {p.name}" for i, p in enumerate(d.papers, 1))
-    else:
-        text = d.name
+        return "Một trong các giấy tờ sau: " + "; ".join(f"({i}) {p.name}" for i, p in enumerate(d.papers, 1))
+    return d.name
+
+
+def paper_cell(d: Document, conditional: bool, cl: Checklist) -> str:
+    text = papers_text(d)
     forms = [p.form.get("code") for p in d.papers if p.form and p.form.get("code")]
     if forms:
         text += f" — mẫu: {'; '.join(forms)}"

@@ -233,12 +233,7 @@ def json_ld(proc: Procedure, cat: Catalogue, site_url: str | None) -> str:
 def tailor_data(proc: Procedure) -> dict:
     """What checklist.js needs: the same rules `thutuc checklist` applies, as JSON."""
     from thutuc.model import plain
-    from thutuc.slips import quantity
-
-    def paper(d: Document) -> str:
-        if d.alternatives:
-            return "Một trong các giấy tờ sau: " + "; ".join(f"({i}) {p.name}" for i, p in enumerate(d.papers, 1))
-        return d.name
+    from thutuc.slips import papers_text, quantity
 
     fee_keys = ("name", "kind", "amount", "unit", "units", "times", "tiers", "cap", "percent", "of", "min", "max",
                 "when", "channels", "exemptions", "reductions", "valid_from", "valid_to")
@@ -246,7 +241,7 @@ def tailor_data(proc: Procedure) -> dict:
         "id": proc.id,
         "channels": [c.kind for c in proc.channels],
         "questions": [{"key": q.key, "type": q.type} for q in proc.questions],
-        "documents": [{"id": d.id, "group": d.group, "text": paper(d), "quantity": quantity(d),
+        "documents": [{"id": d.id, "group": d.group, "text": papers_text(d), "quantity": quantity(d),
                        "when": plain(d.when), "channels": list(d.channels),
                        "valid_from": d.valid_from, "valid_to": d.valid_to} for d in proc.documents],
         "fees": [{k: plain(getattr(f, k)) for k in fee_keys} for f in proc.fees],

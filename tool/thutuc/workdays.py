@@ -16,6 +16,7 @@ Everything here is pure: the calendar is a value, so tests can pass any calendar
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -143,9 +144,11 @@ def vietnam_calendar(years: Iterable[int], days_off: Mapping[str, str] = {}, wor
     return Calendar(days_off=off, working=work, hours=tuple(hours), sources=(source, "catalogue/calendar.yaml"))
 
 
+@lru_cache(maxsize=8)
 def _public_holidays(years: tuple[int, ...]) -> tuple[dict, dict, str]:
-    """(days off, weekend days worked, source) from the `holidays` package, cached on disk:
-    computing the lunar calendar costs more than the rest of a checklist."""
+    """(days off, weekend days worked, source) from the `holidays` package, cached on disk
+    (computing the lunar calendar costs more than the rest of a checklist) and in memory
+    (a batch or the site's PDFs ask for the same years again and again)."""
     from importlib.metadata import version
 
     from thutuc.cache import cached
