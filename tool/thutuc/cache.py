@@ -9,9 +9,11 @@ the cache just means doing the work again.
 from __future__ import annotations
 
 import copyreg
+import functools
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 from pathlib import Path
 from types import MappingProxyType
@@ -45,8 +47,10 @@ def fingerprint(paths: Iterable[Path], *extra: str) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=None)
 def code_fingerprint() -> str:
-    """Changes whenever thutuc's own code or schemas change (cached objects are its classes)."""
+    """Changes whenever thutuc's own code or schemas change (cached objects are its classes).
+    Once per process: the code that runs is the code that was imported."""
     return fingerprint(list(PACKAGE.glob("*.py")) + list((PACKAGE.parents[1] / "schemas").glob("*.json")))
 
 
@@ -71,3 +75,96 @@ def cached(name: str, key: str, compute: Callable[[], Any], keep: Callable[[Any]
             if tmp and os.path.exists(tmp):
                 os.unlink(tmp)
     return value
+
+
+class BlobStore:
+    """Bytes kept under a hash of the input they were computed from, one file per entry.
+
+    Entries live in a folder named for thutuc's code fingerprint, so a new version of thutuc never
+    reads what an older one wrote (older folders are removed when a new one starts).
+    """
+
+    def __init__(self, name: str):
+        self.dir = cache_dir() / name / code_fingerprint()[:20]
+        self._ready = self.dir.is_dir()
+        self._folders: set[str] = set()
+
+    @staticmethod
+    def key(data: bytes) -> str:
+        return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            with open(os.path.join(self.dir, key[:2], key), "rb") as f:
+                return f.read()
+        except OSError:
+            return None
+
+    def put(self, key: str, blob: bytes) -> None:
+        folder = os.path.join(self.dir, key[:2])
+        tmp = os.path.join(folder, f".{key}.{os.getpid()}")  # unique enough, and cheaper than mkstemp
+        try:
+            if not self._ready:
+                for old in self.dir.parent.glob("*"):
+                    shutil.rmtree(old, ignore_errors=True)
+                self._ready = True
+            if folder not in self._folders:
+                os.makedirs(folder, exist_ok=True)
+                self._folders.add(folder)
+            with open(tmp, "wb") as f:
+                f.write(blob)
+            os.replace(tmp, os.path.join(folder, key))
+        except OSError:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+class ModelStore:
+    """The checked model of one catalogue folder: an index (the catalogue without its procedures,
+    and which file holds each procedure) plus one pickle per procedure, named by its content, so
+    an edit rewrites only the procedures it changed and readers load only those they use."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def read(self, key: str) -> tuple[Any, dict[str, str]] | None:
+        try:
+            with open(self.folder / "index.pickle", "rb") as f:
+                stored_key, cat, names = pickle.load(f)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        return (cat, names) if stored_key == key else None
+
+    def write(self, key: str, cat: Any, procedures: dict[str, Any]) -> None:
+        try:
+            names = {}
+            for pid, proc in procedures.items():
+                blob = pickle.dumps(proc, protocol=pickle.HIGHEST_PROTOCOL)
+                name = hashlib.blake2b(blob, digest_size=20).hexdigest()
+                path = self.folder / name[:2] / name
+                if not path.exists():
+                    _atomic_bytes(path, blob)
+                names[pid] = name
+            _atomic_bytes(self.folder / "index.pickle",
+                          pickle.dumps((key, cat, names), protocol=pickle.HIGHEST_PROTOCOL))
+            keep = set(names.values())
+            for old in self.folder.glob("??/*"):
+                if old.name not in keep:
+                    old.unlink(missing_ok=True)
+        except (OSError, pickle.PickleError, TypeError, AttributeError):
+            pass  # no cache this time: the next run checks again
+
+
+def model_store(root: Path) -> ModelStore:
+    where = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:20]
+    return ModelStore(cache_dir() / "model" / where)
+
+
+def _atomic_bytes(path: Path, blob: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        tmp.write_bytes(blob)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from thutuc.cache import BlobStore
 from thutuc.problems import Problem
 from thutuc.yamlload import Loaded, decode, load_file, load_text
 
@@ -23,31 +25,41 @@ class SourceFile:
 
 def kind_of(rel: Path) -> str | None:
     """The record kind a catalogue file holds, from where it lives."""
-    if len(rel.parts) == 1:
-        return SINGLE_FILES.get(rel.name)
-    return FOLDERS.get(rel.parts[0])
+    return _kind(rel.parts)
 
 
-def discover(root: Path, display_root: str) -> tuple[list[tuple[str, Path, str]], list[Problem]]:
-    """(kind, file, display path) for every YAML file, sorted; problems for stray files."""
+def _kind(parts: tuple[str, ...]) -> str | None:
+    return FOLDERS.get(parts[0]) if len(parts) > 1 else SINGLE_FILES.get(parts[0])
+
+
+def discover(root: Path, display_root: str) -> tuple[list[tuple[str, Path, str, str]], list[Problem]]:
+    """(kind, file, relative path, display path) for every YAML file, sorted; problems for stray
+    files. Hidden files and folders and forms/ are not catalogue records."""
     found, problems = [], []
-    for f in sorted(root.rglob("*")):
-        rel = f.relative_to(root)
-        if not f.is_file() or rel.parts[0] in ASSET_FOLDERS or any(p.startswith(".") for p in rel.parts):
+    rels = []
+    for folder, dirs, names in os.walk(root):
+        rel_folder = os.path.relpath(folder, root)
+        parts = () if rel_folder == "." else tuple(rel_folder.split(os.sep))
+        dirs[:] = [d for d in dirs if not d.startswith(".") and not (not parts and d in ASSET_FOLDERS)]
+        rels += [parts + (n,) for n in names if not n.startswith(".")]
+    for parts in sorted(rels):
+        rel = "/".join(parts)
+        f = root / rel
+        if not f.is_file():
             continue
-        display = f"{display_root}/{rel.as_posix()}" if display_root else rel.as_posix()
-        if f.suffix == ".yml":
+        display = f"{display_root}/{rel}" if display_root else rel
+        if rel.endswith(".yml"):
             problems.append(Problem(display, 1, 1, "error", "", "rename the file to end in .yaml"))
             continue
-        if f.suffix != ".yaml":
+        if not rel.endswith(".yaml"):
             continue
-        kind = kind_of(rel)
+        kind = _kind(parts)
         if kind is None:
             problems.append(Problem(display, 1, 1, "warning", "",
                                     "thutuc does not read this file: procedures go in procedures/<field>/, "
                                     "shared records in agencies/, documents/ or legal/"))
             continue
-        found.append((kind, f, display))
+        found.append((kind, f, rel, display))
     for name in SINGLE_FILES:
         if not (root / name).is_file():
             display = f"{display_root}/{name}" if display_root else name
@@ -56,22 +68,24 @@ def discover(root: Path, display_root: str) -> tuple[list[tuple[str, Path, str]]
 
 
 def load_all(root: Path, display_root: str,
-             overrides: Mapping[str, str] | None = None) -> tuple[list[SourceFile], list[Problem]]:
+             overrides: Mapping[str, str] | None = None,
+             cache: bool = True) -> tuple[list[SourceFile], list[Problem]]:
     """Load every catalogue file; ``overrides`` (relative path -> text) stand in for files on disk,
     so an edit can be checked before it is written.
 
     Serial on purpose: loading in worker processes was measured slower on 2 cores, because
-    sending the loaded data and positions back costs as much as composing them.
+    sending the loaded data and positions back costs as much as composing them. Instead, what a
+    file loads to is cached by the hash of its bytes (``cache``: False turns that off).
     """
     found, problems = discover(root, display_root)
+    store = BlobStore("files") if cache else None
     files = []
-    for kind, f, display in found:
-        rel = f.relative_to(root).as_posix()
+    for kind, f, rel, display in found:
         if overrides and rel in overrides:
             text, found_problems = decode(display, overrides[rel].encode("utf-8"))
             loaded = load_text(display, text) if text is not None else Loaded(display)
             loaded.problems[:0] = found_problems
         else:
-            loaded = load_file(f, display)
+            loaded = load_file(f, display, store)
         files.append(SourceFile(kind, rel, loaded))
     return files, problems

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import marshal
 from dataclasses import dataclass
 from pathlib import Path
 
 from thutuc import rules, schemas
+from thutuc.cache import BlobStore
 from thutuc.catalogue import SourceFile, load_all
 from thutuc.problems import Problem, sort_problems
 
@@ -67,11 +69,28 @@ def _check(root: Path, display_root: str | None, today: dt.date | None,
     index, found = rules.build_index(files)
     problems += found
     problems += rules.shared_rules(index, root)
+    store = BlobStore("rules")
     for i, f in enumerate(files):
-        if f.loaded.data is not None:
-            problems += rules.text_rules(f)
+        if f.loaded.data is None:
+            continue
+        rec = None
         if i in schema_ok and f.kind == "procedure":
             rec = index.ids("procedures").get(f.loaded.data["id"])
-            if rec is not None and rec.file is f:
-                problems += rules.procedure_rules(rec, index, root, today)
+            rec = rec if rec is not None and rec.file is f else None
+        problems += _local_rules(f, rec, store)
+        if rec is not None:
+            problems += rules.procedure_rules(rec, index, root, today)
     return CheckResult(sort_problems(problems), files, index)
+
+
+def _local_rules(f: SourceFile, rec: rules.Record | None, store: BlobStore) -> list[Problem]:
+    """Rules that read only this file, cached by the hash of its bytes: reachability enumerates
+    answer combinations and is the slowest rule, yet changes only when the file does."""
+    key = f.loaded.digest and f"{f.loaded.digest}-{'procedure' if rec else 'text'}"
+    blob = store.get(key) if key else None
+    if blob is not None:
+        return [Problem(f.loaded.path, *t) for t in marshal.loads(blob)]
+    found = list(rules.text_rules(f)) + (list(rules.local_rules(rec)) if rec else [])
+    if key:
+        store.put(key, marshal.dumps([(p.line, p.col, p.severity, p.key, p.message) for p in found]))
+    return found

@@ -151,12 +151,10 @@ def find_procedure(cat: Catalogue, key: str) -> Procedure:
     """By id or national code; an unknown one gets the nearest suggestion."""
     from thutuc.problems import suggest
 
-    if key in cat.procedures:
-        return cat.procedures[key]
-    for p in cat.procedures.values():
-        if p.code == key:
-            return p
-    choices = list(cat.procedures) + [p.code for p in cat.procedures.values() if p.code]
+    pid = key if key in cat.procedures else cat.codes.get(key)
+    if pid is not None:
+        return cat.procedures[pid]
+    choices = list(cat.procedures) + list(cat.codes)
     raise AnswerError(f"không có thủ tục '{key}'{suggest(key, choices, 'có phải')}")
 
 

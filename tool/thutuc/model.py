@@ -11,9 +11,10 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from thutuc.check import CheckResult
+if TYPE_CHECKING:  # the checklist command reads a cached model and never needs the checker
+    from thutuc.check import CheckResult
 
 
 def freeze(value: Any) -> Any:
@@ -264,9 +265,38 @@ class Catalogue:
     procedures: Mapping[str, Procedure]
     version: str
     root: Path = field(compare=False)
+    codes: Mapping[str, str] = field(default_factory=dict)  # national code -> procedure id
 
     def listed(self) -> list[Procedure]:
         return [p for p in self.procedures.values() if p.listed]
+
+
+class LazyProcedures(Mapping):
+    """Procedures read one by one from the model cache when first used: a checklist needs one
+    procedure, and unpickling all 5,000 of a national catalogue would take seconds."""
+
+    def __init__(self, folder: Path, names: Mapping[str, str]):
+        self._folder, self._names, self._loaded = folder, names, {}
+
+    def __getitem__(self, pid: str) -> Procedure:
+        if pid not in self._loaded:
+            import pickle
+
+            name = self._names[pid]  # KeyError for an unknown id, as a dict would
+            self._loaded[pid] = pickle.loads((self._folder / name[:2] / name).read_bytes())
+        return self._loaded[pid]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in self._names
+
+    def __reduce__(self):  # another process gets the procedures themselves
+        return (MappingProxyType, (dict(self.items()),))
 
 
 def _time(data: Mapping | None) -> ProcessingTime | None:
@@ -337,6 +367,7 @@ def build(result: CheckResult, root: Path) -> Catalogue:
         agencies=MappingProxyType(agencies), documents=MappingProxyType(shared),
         legal=MappingProxyType(legal), procedures=MappingProxyType(procedures),
         version=catalogue_version(result), root=root,
+        codes=MappingProxyType({p.code: p.id for p in procedures.values() if p.code}),
     )
 
 
@@ -354,16 +385,17 @@ def load_model(root: Path | str) -> tuple[CheckResult | None, Catalogue | None]:
 
     Returns (check result or None when served from the cache, model or None on errors).
     """
-    from thutuc.cache import cached, code_fingerprint, fingerprint
+    from thutuc.cache import code_fingerprint, fingerprint, model_store
 
     root = Path(root)
     files = [p for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
     key = fingerprint(files, str(root.resolve()), code_fingerprint())
-    holder: dict = {}
-
-    def compute():
-        holder["result"], cat = load(root)
-        return cat
-
-    cat = cached("model", key, compute, keep=lambda c: c is not None)
-    return holder.get("result"), cat
+    store = model_store(root)
+    found = store.read(key)
+    if found is not None:
+        cat, names = found
+        return None, dataclasses.replace(cat, procedures=LazyProcedures(store.folder, names))
+    result, cat = load(root)
+    if cat is not None:
+        store.write(key, dataclasses.replace(cat, procedures=MappingProxyType({})), cat.procedures)
+    return result, cat

@@ -255,19 +255,43 @@ def procedure_rules(rec: Record, index: Index, catalogue_root: Path, today: dt.d
                                   "review this procedure's legal basis")
 
     yield from lifecycle_rules(rec, index, today)
+    yield from reference_rules(rec, index, catalogue_root)
+
+
+def local_rules(rec: Record) -> Iterator[Problem]:
+    """The rules that read nothing but the procedure's own file: what they find can be cached
+    under a hash of the file's bytes (see :mod:`thutuc.check`)."""
     questions = _questions(rec)
     yield from question_rules(rec)
-    conds = list(_conditions(data))
+    conds = list(_conditions(rec.data))
     bad_condition = False
     for sub, cond in conds:
         for p, message in conditions.check(cond, questions, sub):
             bad_condition = True
             yield rec.problem(p, "error", message)
-    yield from document_rules(rec, index, catalogue_root)
+    yield from document_rules(rec)
     yield from fee_rules(rec, questions)
-    yield from channel_rules(rec, index)
+    yield from channel_rules(rec)
     if not bad_condition:
         yield from reachability(rec, questions, [c for _, c in conds])
+
+
+def reference_rules(rec: Record, index: Index, root: Path) -> Iterator[Problem]:
+    """Shared papers, forms and agencies that documents and channels point at."""
+    for i, d in enumerate(rec.data["documents"]):
+        if "ref" in d:
+            yield from _ref(rec, ("documents", i, "ref"), index, "documents", "shared document",
+                            "see catalogue/documents/")
+        for j, alt in enumerate(d.get("one_of") or []):
+            if "ref" in alt:
+                yield from _ref(rec, ("documents", i, "one_of", j, "ref"), index, "documents",
+                                "shared document", "see catalogue/documents/")
+            if "form" in alt:
+                yield from _form_rules(rec, ("documents", i, "one_of", j, "form"), alt["form"], root)
+        if "form" in d:
+            yield from _form_rules(rec, ("documents", i, "form"), d["form"], root)
+    for i, _ in enumerate(rec.data["channels"]):
+        yield from _ref(rec, ("channels", i, "where"), index, "agencies", "agency", "see catalogue/agencies/")
 
 
 def _conditions(data: dict) -> Iterator[tuple[tuple, dict]]:
@@ -359,7 +383,7 @@ def _form_rules(rec: Record, sub: tuple, form: dict, root: Path) -> Iterator[Pro
         yield rec.problem(sub + ("file",), "error", f"form file '{file}' does not exist{suggest(file, have)}")
 
 
-def document_rules(rec: Record, index: Index, root: Path) -> Iterator[Problem]:
+def document_rules(rec: Record) -> Iterator[Problem]:
     seen: set[str] = set()
     channels = {c["kind"] for c in rec.data["channels"]}
     for i, d in enumerate(rec.data["documents"]):
@@ -371,24 +395,14 @@ def document_rules(rec: Record, index: Index, root: Path) -> Iterator[Problem]:
             yield rec.problem(("documents", i), "error",
                               "a document needs exactly one of name, ref (a shared document) or one_of "
                               f"(alternatives){'; found ' + ', '.join(kinds) if kinds else ''}", at_key=True)
-        if "ref" in d:
-            yield from _ref(rec, ("documents", i, "ref"), index, "documents", "shared document",
-                            "see catalogue/documents/")
         for j, alt in enumerate(d.get("one_of") or []):
             if ("name" in alt) == ("ref" in alt):
                 yield rec.problem(("documents", i, "one_of", j), "error",
                                   "each alternative needs exactly one of name or ref", at_key=True)
-            if "ref" in alt:
-                yield from _ref(rec, ("documents", i, "one_of", j, "ref"), index, "documents",
-                                "shared document", "see catalogue/documents/")
-            if "form" in alt:
-                yield from _form_rules(rec, ("documents", i, "one_of", j, "form"), alt["form"], root)
         if not any(d.get(k) for k in ("originals", "certified_copies", "copies", "quantity_note")):
             yield rec.problem(("documents", i), "warning",
                               "quantity unknown: give originals, certified_copies or copies "
                               "(or quantity_note)", at_key=True)
-        if "form" in d:
-            yield from _form_rules(rec, ("documents", i, "form"), d["form"], root)
         for j, ch in enumerate(d.get("channels") or []):
             if ch not in channels:
                 yield rec.problem(("documents", i, "channels", j), "error",
@@ -455,7 +469,7 @@ def _time_rules(rec: Record, sub: tuple, time: dict) -> Iterator[Problem]:
         yield rec.problem(sub + ("unit",), "warning", "time limit has no source: cite the legal article or page")
 
 
-def channel_rules(rec: Record, index: Index) -> Iterator[Problem]:
+def channel_rules(rec: Record) -> Iterator[Problem]:
     yield from _time_rules(rec, ("processing_time",), rec.data["processing_time"])
     seen: set[str] = set()
     for i, ch in enumerate(rec.data["channels"]):
@@ -472,7 +486,6 @@ def channel_rules(rec: Record, index: Index) -> Iterator[Problem]:
                               "online service level unknown: add online_level (full or partial)")
         if "processing_time" in ch:
             yield from _time_rules(rec, ("channels", i, "processing_time"), ch["processing_time"])
-        yield from _ref(rec, ("channels", i, "where"), index, "agencies", "agency", "see catalogue/agencies/")
 
 
 def _describe(answers: dict) -> str:

@@ -9,6 +9,7 @@ refused.
 
 from __future__ import annotations
 
+import marshal
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -55,9 +56,15 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     text: str | None = None
     integral_float: bool = False  # "10.000" read as 10.0, which JSON Schema calls an integer
+    # values and keys still marshalled (from the file cache): most files never need a position
+    packed_positions: bytes | None = None
+    digest: str | None = None  # hash of the file's bytes, when it was read through a cache
 
     def at(self, path: Path_, prefer_key: bool = False) -> tuple[int, int]:
         """Best position for a key path: the key or value itself, else its nearest parent."""
+        if self.packed_positions is not None:
+            self.values, self.keys = marshal.loads(self.packed_positions)
+            self.packed_positions = None
         p = tuple(path)
         while True:
             first, second = (self.keys, self.values) if prefer_key else (self.values, self.keys)
@@ -130,7 +137,7 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
                                         "read as NFC, re-save the file with composed characters"))
                 break
         text = nfc
-    for m in _TAB_INDENT.finditer(text):
+    for m in _TAB_INDENT.finditer(text) if "\t" in text else ():
         line = text.count("\n", 0, m.start()) + 1
         problems.append(Problem(path, line, m.end() - m.start(), "error", "",
                                 "tab in indentation; indent with spaces"))
@@ -231,8 +238,12 @@ def load_text(path: str, text: str) -> Loaded:
     return out
 
 
-def load_file(path: Path, display: str | None = None) -> Loaded:
-    """Read and load one file; never raises for bad content."""
+def load_file(path: Path, display: str | None = None, store=None) -> Loaded:
+    """Read and load one file; never raises for bad content.
+
+    ``store`` (get/put of bytes by key, see :class:`thutuc.cache.BlobStore`) keeps what loading
+    found under a hash of the file's bytes, so an unchanged file is never composed twice.
+    """
     name = display or str(path)
     try:
         data = path.read_bytes()
@@ -242,6 +253,26 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
     if text is None or any(p.severity == "error" for p in problems):
         # tabs: the YAML parser's own message would only confuse
         return Loaded(name, problems=problems, text=text)
-    loaded = load_text(name, text)
-    loaded.problems[:0] = problems
+    key = store and store.key(data)
+    blob = store and store.get(key)
+    if blob:
+        loaded = unpack(name, text, blob)
+    else:
+        loaded = load_text(name, text)
+        loaded.problems[:0] = problems
+        if store:
+            store.put(key, pack(loaded))
+    loaded.digest = key
     return loaded
+
+def pack(loaded: Loaded) -> bytes:
+    """Everything :func:`load_text` found, as bytes for the file cache (marshal: plain types, fast)."""
+    problems = [(p.line, p.col, p.severity, p.key, p.message) for p in loaded.problems]
+    positions = loaded.packed_positions or marshal.dumps((loaded.values, loaded.keys))
+    return marshal.dumps((loaded.data, loaded.raw, loaded.integral_float, problems, positions))
+
+
+def unpack(path: str, text: str, blob: bytes) -> Loaded:
+    data, raw, integral_float, problems, positions = marshal.loads(blob)
+    return Loaded(path, data=data, raw=raw, integral_float=integral_float, text=text,
+                  problems=[Problem(path, *p) for p in problems], packed_positions=positions)
