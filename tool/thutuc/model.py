@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -296,7 +297,9 @@ class LazyProcedures(Mapping):
         return pid in self._names
 
     def __reduce__(self):  # another process gets the procedures themselves
-        return (MappingProxyType, (dict(self.items()),))
+        from thutuc.cache import _proxy
+
+        return (_proxy, (dict(self.items()),))
 
 
 def _time(data: Mapping | None) -> ProcessingTime | None:
@@ -379,6 +382,9 @@ def load(root: Path | str, today=None) -> tuple[CheckResult, Catalogue | None]:
     return result, (build(result, Path(root)) if result.errors == 0 else None)
 
 
+RACY_SECONDS = 2
+
+
 def load_model(root: Path | str) -> tuple[CheckResult | None, Catalogue | None]:
     """The model for commands that only read the catalogue (checklists), from a cache when the
     catalogue's files and thutuc's code are unchanged; otherwise a full check first.
@@ -396,6 +402,9 @@ def load_model(root: Path | str) -> tuple[CheckResult | None, Catalogue | None]:
         cat, names = found
         return None, dataclasses.replace(cat, procedures=LazyProcedures(store.folder, names))
     result, cat = load(root)
-    if cat is not None:
+    # A file saved in the last seconds could be saved again within the same timestamp tick, at
+    # the same size: its key would not change, so such a catalogue is not cached yet.
+    settled = all(p.stat().st_mtime < time.time() - RACY_SECONDS for p in files)
+    if cat is not None and settled:
         store.write(key, dataclasses.replace(cat, procedures=MappingProxyType({})), cat.procedures)
     return result, cat
