@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 AXE := tests/js/node_modules/axe-core/axe.min.js
 
-.PHONY: site check serve test bench clean
+.PHONY: site check serve test bench clean messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
 
 ## Time check and build at 100, 1,000 and 5,000 synthetic procedures; writes bench-out/bench.json.
+## After changing a message in the code: extract, merge into the Vietnamese catalogue, compile.
+## Then translate the new entries (empty msgstr) in tool/thutuc/locale/vi/LC_MESSAGES/thutuc.po.
+messages: $(STAMP)
+	$(BIN)/python tool/update_messages.py
+
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench.py
 

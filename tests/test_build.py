@@ -42,8 +42,9 @@ def test_procedures_are_not_in_the_nav(site):
     html = (site / "public/thu-tuc/dang-ky-khai-sinh/index.html").read_text(encoding="utf-8")
     nav = html[html.index('<nav class="md-nav md-nav--primary"'):]
     nav = nav[: nav.index("</nav>")]
-    assert "thu-tuc/" not in nav
-    assert len(re.findall(r'class="md-nav__link', nav)) <= 8
+    assert not re.search(r'href="[^"]*(?<![\w-])thu-tuc/', nav)
+    # home, fields, life events, agencies, changes, and the staff guide's five pages: whatever the catalogue's size
+    assert len(re.findall(r'class="md-nav__link', nav)) <= 12
 
 
 def test_abolished_procedure_keeps_its_url_and_points_to_successor(site):
@@ -91,7 +92,9 @@ def test_generated_markdown_builds_with_plain_mkdocs(site, tmp_path):
                           "-d", str(out)], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert (out / "thu-tuc/dang-ky-khai-sinh/index.html").is_file()
-    assert not list((ROOT / "site").rglob("*.md")), "generated Markdown must never go into site/"
+    # site/ holds only hand-written sources (the staff guide); generated Markdown never goes there
+    assert {p.parent.name for p in (ROOT / "site").rglob("*.md")} <= {"huong-dan"}
+    assert (out / "huong-dan/dieu-kien/index.html").is_file()
 
 
 def test_same_catalogue_gives_byte_identical_output(tmp_path, site):

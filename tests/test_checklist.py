@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from helpers import ROOT
 from thutuc import checklist as ck
+from thutuc import i18n
 from thutuc import render, slips
 from thutuc.fees import compute, tiered
 from thutuc.model import load
@@ -36,6 +37,14 @@ def pdf_text(data: bytes) -> str:
 
 def squeeze(text: str) -> str:
     return " ".join(text.split())
+
+
+@pytest.fixture
+def vietnamese():
+    """thutuc's messages in Vietnamese, as counter officers read them; English again afterwards."""
+    i18n.set_language("vi")
+    yield
+    i18n.set_language("en")
 
 
 # --- tailoring ------------------------------------------------------------------------------------
@@ -105,7 +114,7 @@ def test_reduction_in_force_on_the_submission_date():
     assert compute((fee,), {}, "in_person", dt.date(2027, 1, 1))[0].amount == 100000
 
 
-def test_bad_answers_are_explained():
+def test_bad_answers_are_explained(vietnamese):
     proc = ck.find_procedure(CAT, "1.001193")
     with pytest.raises(AnswerError, match="có phải 'nop_thay'"):
         read_answers(proc, {"nop_thya": "co"})
@@ -161,7 +170,7 @@ def test_code_round_trips_any_answers(data):
     assert (back.procedure.id, back.channel, back.submitted, back.answers) == (proc.id, channel, when, answers)
 
 
-def test_a_mistyped_code_is_refused():
+def test_a_mistyped_code_is_refused(vietnamese):
     cl = make("dang-ky-bien-dong-chuyen-nhuong-thua-ke-tang-cho", FARMER)
     broken = cl.code[:-4] + ("1" if cl.code[-4] != "1" else "0") + cl.code[-3:]
     with pytest.raises(AnswerError, match="không đúng"):
@@ -221,8 +230,10 @@ def test_json_shows_the_calendar_used():
 
 # --- the command ----------------------------------------------------------------------------------
 
-def run(*args, cwd=None, stdin=""):
-    return subprocess.run([sys.executable, "-m", "thutuc", "checklist", "--catalogue", str(ROOT / "catalogue"), *args],
+def run(*args, cwd=None, stdin="", lang=None):
+    language = ["--lang", lang] if lang else []
+    return subprocess.run([sys.executable, "-m", "thutuc", *language, "checklist", "--catalogue",
+                           str(ROOT / "catalogue"), *args],
                           capture_output=True, text=True, cwd=cwd, input=stdin, timeout=120)
 
 
@@ -252,7 +263,7 @@ def test_cli_batch_reports_bad_rows_and_makes_the_others(tmp_path):
     proc = ck.find_procedure(CAT, "du-tuyen-giao-vien")
     assert [q.key for q in proc.questions] == ["so_thi_sinh"]
     res = run("du-tuyen-giao-vien", "--batch", "ung-vien.csv", "--out-dir", "out", "--format", "json",
-              "--submitted", "2026-11-26 08:00", cwd=tmp_path)
+              "--submitted", "2026-11-26 08:00", cwd=tmp_path, lang="vi")
     assert res.returncode == 1
     assert "dòng 3:" in res.stderr
     files = sorted((tmp_path / "out").iterdir())

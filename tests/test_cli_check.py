@@ -44,8 +44,18 @@ def test_json_format_lists_the_same_problems(tmp_path):
     assert res.returncode == 1
     items = json.loads(res.stdout)
     assert len(items) == len(text) > 5
-    assert set(items[0]) == {"path", "line", "col", "severity", "key", "message"}
+    assert set(items[0]) == {"path", "line", "col", "severity", "key", "message", "topic"}
     assert any(i["message"] == "missing required key 'title'" for i in items)
+
+
+def test_json_tags_unknown_facts_and_placeholders_in_any_language():
+    """A script (or `thutuc review`) can pick out what is still to be found without reading words."""
+    for lang in ("en", "vi"):
+        items = json.loads(run("--lang", lang, "check", str(ROOT / "catalogue"), "--format", "json").stdout)
+        unknown = [i for i in items if i["topic"] == "unknown"]
+        assert any(i["key"] == "fees[0].kind" and "cap-phieu-ly-lich-tu-phap" in i["path"] for i in unknown)
+        assert all(i["severity"] == "warning" for i in unknown)
+        assert {i["topic"] for i in items} <= {"", "unknown", "placeholder"}
 
 
 def test_strict_fails_on_warnings(tmp_path):

@@ -24,13 +24,18 @@ from typing import Callable
 
 import yaml
 
-from thutuc import searchindex, website
+from thutuc import searchindex, vi, website
 from thutuc.check import CheckResult
+from thutuc.i18n import _, language
 from thutuc.model import Catalogue, load, plain
 
 REPO = Path(__file__).resolve().parents[2]
 NAV = [{"Trang chủ": "index.md"}, {"Lĩnh vực": "linh-vuc/index.md"}, {"Sự kiện": "su-kien/index.md"},
-       {"Cơ quan": "co-quan/index.md"}, {"Thay đổi": "thay-doi.md"}]
+       {"Cơ quan": "co-quan/index.md"}, {"Thay đổi": "thay-doi.md"},
+       {"Hướng dẫn biên tập": ["huong-dan/index.md", {"Thêm một thủ tục": "huong-dan/them-moi.md"},
+                               {"Câu hỏi và điều kiện": "huong-dan/dieu-kien.md"},
+                               {"Lệ phí và thời hạn": "huong-dan/le-phi-va-thoi-han.md"},
+                               {"Bãi bỏ và rà soát": "huong-dan/bai-bo-va-ra-soat.md"}]}]
 
 
 class BuildError(Exception):
@@ -118,7 +123,8 @@ def generate(cat: Catalogue, gen: Path, as_of: dt.date, site_url: str | None,
     wanted: dict[str, str | bytes] = dict(website.pages(cat, as_of, site_url, history(cat.root)))
     page_count = sum(rel.endswith(".md") for rel in wanted)
     wanted.update(open_data(cat))
-    for folder, target in ((site_src / "assets", "assets"), (cat.root / "forms", "forms")):
+    for folder, target in ((site_src / "assets", "assets"), (site_src / "huong-dan", "huong-dan"),
+                           (cat.root / "forms", "forms")):
         if folder.is_dir():
             for f in sorted(folder.rglob("*")):
                 if f.is_file():
@@ -192,29 +198,29 @@ def publish(new: Path, out: Path) -> None:
 
 
 def build(catalogue: Path, out: Path, gen: Path | None = None, as_of: dt.date | None = None,
-          site_url: str | None = None, progress: Callable[[str], None] = lambda _: None,
+          site_url: str | None = None, progress: Callable[[str], None] = lambda line: None,
           pdfs: bool = True) -> BuildSummary:
     """Build the public site from ``catalogue`` into ``out``; raises BuildError on any problem."""
     start = time.perf_counter()
     result, cat = load(catalogue, today=as_of)
-    progress(f"checked {len(result.index.ids('procedures'))} procedures: "
-             f"{result.errors} error(s), {result.warnings} warning(s)")
+    progress(_("checked {procedures} procedures: {errors} error(s), {warnings} warning(s)").format(
+        procedures=len(result.index.ids("procedures")), errors=result.errors, warnings=result.warnings))
     if cat is None:
-        raise BuildError("the catalogue has errors; nothing was published", result)
+        raise BuildError(_("the catalogue has errors; nothing was published"), result)
     as_of = as_of or dt.date.today()
     site_url = site_url or cat.office.get("site_url")
     gen = gen or out.parent / "build" / "site"
     pages = generate(cat, gen, as_of, site_url)
-    progress(f"generated {pages} pages in {gen}")
+    progress(_("generated {pages} pages in {folder}").format(pages=pages, folder=gen))
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         epoch = source_date_epoch(cat)
         run_mkdocs(gen, staging, epoch)
-        progress("rendered with MkDocs")
+        progress(_("rendered with MkDocs"))
         size = searchindex.rewrite(staging, cat)
-        progress(f"search index: {size:,} bytes")
+        progress(_("search index: {size} bytes").format(size=vi.number(size) if language() == "vi" else f"{size:,}"))
         stats = None
         if pdfs:
             from thutuc.checklist import TZ
@@ -222,13 +228,14 @@ def build(catalogue: Path, out: Path, gen: Path | None = None, as_of: dt.date | 
 
             when = dt.datetime.fromtimestamp(epoch, TZ)
             stats = build_pdfs(cat, staging / "pdf", gen.parent / "pdf-cache", when)
-            progress(f"checklist PDFs: {stats.regenerated} regenerated, {stats.reused} reused")
+            progress(_("checklist PDFs: {regenerated} regenerated, {reused} reused").format(
+                regenerated=stats.regenerated, reused=stats.reused))
         publish(staging, out)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
-        raise BuildError(f"MkDocs failed: {exc}; nothing was published") from exc
+        raise BuildError(_("MkDocs failed: {error}; nothing was published").format(error=exc)) from exc
     seconds = time.perf_counter() - start
     return BuildSummary(len(cat.listed()), pages, seconds, out, size,
                         stats.regenerated if stats else 0, stats.reused if stats else 0)

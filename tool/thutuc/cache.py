@@ -51,7 +51,8 @@ def fingerprint(paths: Iterable[Path], *extra: str) -> str:
 def code_fingerprint() -> str:
     """Changes whenever thutuc's own code or schemas change (cached objects are its classes).
     Once per process: the code that runs is the code that was imported."""
-    return fingerprint(list(PACKAGE.glob("*.py")) + list((PACKAGE.parents[1] / "schemas").glob("*.json")))
+    return fingerprint(list(PACKAGE.glob("*.py")) + list(PACKAGE.glob("locale/*/LC_MESSAGES/*.mo"))
+                       + list((PACKAGE.parents[1] / "schemas").glob("*.json")))
 
 
 def cached(name: str, key: str, compute: Callable[[], Any], keep: Callable[[Any], bool] = lambda _: True) -> Any:
@@ -85,8 +86,11 @@ class BlobStore:
     """
 
     def __init__(self, name: str):
-        self.dir = cache_dir() / name / code_fingerprint()[:20]
-        self._ready = self.dir.is_dir()
+        from thutuc.i18n import language
+
+        # entries hold messages, so each language has its own
+        self.dir = cache_dir() / name / code_fingerprint()[:20] / language()
+        self._ready = self.dir.parent.is_dir()
         self._folders: set[str] = set()
 
     @staticmethod
@@ -104,8 +108,8 @@ class BlobStore:
         folder = os.path.join(self.dir, key[:2])
         tmp = os.path.join(folder, f".{key}.{os.getpid()}")  # unique enough, and cheaper than mkstemp
         try:
-            if not self._ready:
-                for old in self.dir.parent.glob("*"):
+            if not self._ready:  # a new version of thutuc: what older ones wrote is of no use
+                for old in self.dir.parent.parent.glob("*"):
                     shutil.rmtree(old, ignore_errors=True)
                 self._ready = True
             if folder not in self._folders:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Mapping
 
 from thutuc.cache import BlobStore
+from thutuc.i18n import _
 from thutuc.problems import Problem
 from thutuc.yamlload import Loaded, decode, load_file, load_text
 
@@ -49,21 +50,21 @@ def discover(root: Path, display_root: str) -> tuple[list[tuple[str, Path, str, 
             continue
         display = f"{display_root}/{rel}" if display_root else rel
         if rel.endswith(".yml"):
-            problems.append(Problem(display, 1, 1, "error", "", "rename the file to end in .yaml"))
+            problems.append(Problem(display, 1, 1, "error", "", _("rename the file to end in .yaml")))
             continue
         if not rel.endswith(".yaml"):
             continue
         kind = _kind(parts)
         if kind is None:
             problems.append(Problem(display, 1, 1, "warning", "",
-                                    "thutuc does not read this file: procedures go in procedures/<field>/, "
-                                    "shared records in agencies/, documents/ or legal/"))
+                                    _("thutuc does not read this file: procedures go in procedures/<field>/, "
+                                      "shared records in agencies/, documents/ or legal/")))
             continue
         found.append((kind, f, rel, display))
     for name in SINGLE_FILES:
         if not (root / name).is_file():
             display = f"{display_root}/{name}" if display_root else name
-            problems.append(Problem(display, 1, 1, "error", "", f"missing file: the catalogue needs {name}"))
+            problems.append(Problem(display, 1, 1, "error", "", _("missing file: the catalogue needs {name}").format(name=name)))
     return found, problems
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from thutuc import vi
 from thutuc.cache import cached, code_fingerprint
 from thutuc.check import check_catalogue
+from thutuc.i18n import _
 
 LISTED = ("active", "suspended")
 VN = dt.timezone(dt.timedelta(hours=7))
@@ -68,7 +69,8 @@ def export_revision(repo: Path, rev: str, subdir: str, into: Path) -> Path:
     """The catalogue folder as it was at a git revision, unpacked into ``into``."""
     res = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", rev, subdir], capture_output=True)
     if res.returncode != 0:
-        raise ValueError(f"git cannot read '{subdir}' at '{rev}': {res.stderr.decode(errors='replace').strip()}")
+        raise ValueError(_("git cannot read '{folder}' at '{revision}': {reason}").format(
+            folder=subdir, revision=rev, reason=res.stderr.decode(errors="replace").strip()))
     with tarfile.open(fileobj=io.BytesIO(res.stdout)) as tar:
         tar.extractall(into, filter="data")
     return into / subdir
@@ -81,7 +83,8 @@ def load_version(spec: str, catalogue: Path) -> tuple[str, dict[str, dict]]:
         return spec, procedures(path)
     repo = git_root(catalogue)
     if repo is None:
-        raise ValueError(f"'{spec}' is neither a folder nor a git revision (no git repository here)")
+        raise ValueError(_("'{version}' is neither a folder nor a git revision (no git repository here)").format(
+            version=spec))
     subdir = catalogue.resolve().relative_to(repo).as_posix()
     with tempfile.TemporaryDirectory() as tmp:
         return spec, procedures(export_revision(repo, spec, subdir, Path(tmp)))

@@ -11,6 +11,7 @@ from pathlib import Path
 from thutuc import rules, schemas
 from thutuc.cache import BlobStore
 from thutuc.catalogue import SourceFile, load_all
+from thutuc.i18n import _
 from thutuc.problems import Problem, sort_problems
 
 
@@ -55,7 +56,7 @@ def _check(root: Path, display_root: str | None, today: dt.date | None,
            overrides: dict[str, str] | None) -> CheckResult:
     display = str(root).rstrip("/") if display_root is None else display_root
     if not root.is_dir():
-        problem = Problem(display, 1, 1, "error", "", "no such catalogue folder")
+        problem = Problem(display, 1, 1, "error", "", _("no such catalogue folder"))
         return CheckResult([problem], [], rules.Index())
     today = today or today_vn()
     files, problems = load_all(root, display, overrides)
@@ -92,5 +93,5 @@ def _local_rules(f: SourceFile, rec: rules.Record | None, store: BlobStore) -> l
         return [Problem(f.loaded.path, *t) for t in marshal.loads(blob)]
     found = list(rules.text_rules(f)) + (list(rules.local_rules(rec)) if rec else [])
     if key:
-        store.put(key, marshal.dumps([(p.line, p.col, p.severity, p.key, p.message) for p in found]))
+        store.put(key, marshal.dumps([(p.line, p.col, p.severity, p.key, p.message, p.topic) for p in found]))
     return found

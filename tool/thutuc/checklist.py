@@ -18,6 +18,7 @@ from typing import Any, Mapping
 
 from thutuc import vi
 from thutuc.fees import FeeLine, compute, total
+from thutuc.i18n import _
 from thutuc.model import Agency, Catalogue, Document, Procedure, ProcessingTime
 from thutuc.tailor import AnswerError, documents_for, read_answers
 from thutuc.workdays import Calendar, Due, due, vietnam_calendar
@@ -123,23 +124,25 @@ class Decoded:
 
 def decode(cat: Catalogue, code: str) -> Decoded:
     """The parts of a checklist code; AnswerError when it is mistyped or names nothing we know."""
-    body, _, check = code.strip().rpartition("_")
+    body, _sep, check = code.strip().rpartition("_")
     if not body or _check(body) != check.upper():
-        raise AnswerError(f"mã danh sách '{code}' không đúng (sai ký tự kiểm tra); kiểm tra lại từng ký tự")
+        raise AnswerError(_("checklist code '{code}' is wrong (its check characters do not match); "
+                            "check it character by character").format(code=code))
     try:
         key, version, when, answers_part = body.split("_")
         letters = {v: k for k, v in CHANNEL_LETTERS.items()}
         channel = letters[when[0]]
         submitted = dt.datetime.strptime(when[1:], "%y%m%d%H%M").replace(tzinfo=TZ)
     except (ValueError, KeyError):
-        raise AnswerError(f"mã danh sách '{code}' không đúng định dạng") from None
+        raise AnswerError(_("checklist code '{code}' is not in the right format").format(code=code)) from None
     proc = find_procedure(cat, key)
     if answers_part == "g":
         answers = None
     else:
         tokens = [] if answers_part == "-" else answers_part.split(".")
         if len(tokens) != len(proc.questions):
-            raise AnswerError(f"mã danh sách '{code}' được lập với bộ câu hỏi khác của thủ tục này")
+            raise AnswerError(_("checklist code '{code}' was made with another set of questions of this "
+                                "procedure").format(code=code))
         answers = {q.key: _token_answer(proc, q.key, t) for q, t in zip(proc.questions, tokens)
                    if t != "x"}
     return Decoded(proc, version, channel, submitted, answers)
@@ -155,7 +158,7 @@ def find_procedure(cat: Catalogue, key: str) -> Procedure:
     if pid is not None:
         return cat.procedures[pid]
     choices = list(cat.procedures) + list(cat.codes)
-    raise AnswerError(f"không có thủ tục '{key}'{suggest(key, choices, 'có phải')}")
+    raise AnswerError(_("there is no procedure '{key}'{hint}").format(key=key, hint=suggest(key, choices)))
 
 
 def office_calendar(cat: Catalogue, agency: Agency, around: dt.date) -> Calendar:
@@ -179,7 +182,8 @@ def make(cat: Catalogue, proc: Procedure, answers: Mapping[str, Any] | None, cha
     """The checklist for this case. ``answers`` must already be read (tailor.read_answers)."""
     if channel not in {c.kind for c in proc.channels}:
         offered = ", ".join(c.kind for c in proc.channels)
-        raise AnswerError(f"thủ tục '{proc.id}' không nhận hồ sơ qua kênh {channel} (có: {offered})")
+        raise AnswerError(_("procedure '{id}' does not take applications by channel {channel} "
+                            "(it takes: {channels})").format(id=proc.id, channel=channel, channels=offered))
     on = submitted.date()
     docs = tuple(documents_for(proc, answers, channel, on))
     missing: tuple[Document, ...] = ()
@@ -210,7 +214,7 @@ def from_answers(cat: Catalogue, key: str, given: Mapping[str, Any], channel: st
     proc = find_procedure(cat, key)
     answers, missing = read_answers(proc, given)
     if missing:
-        raise AnswerError("thiếu câu trả lời: " + ", ".join(q.key for q in missing))
+        raise AnswerError(_("missing answers: {keys}").format(keys=", ".join(q.key for q in missing)))
     return make(cat, proc, answers, channel, submitted, **kwargs)
 
 

@@ -10,13 +10,17 @@ from pathlib import Path
 import click
 
 from thutuc import __version__
+from thutuc.i18n import LANGUAGES, _, set_language
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="thutuc")
-def main() -> None:
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of thutuc's messages: en or vi (tiếng Việt). "
+                   "Default: vi when LC_ALL, LC_MESSAGES or LANG starts with vi, else en.")
+def main(lang: str | None) -> None:
     """thutuc keeps a public office's administrative procedures as validated YAML and builds a
     citizens' website and per-applicant checklists from them.
 
@@ -25,6 +29,7 @@ def main() -> None:
       thutuc check catalogue
       thutuc check catalogue --format json
     """
+    set_language(lang)
 
 
 @main.command()
@@ -70,11 +75,14 @@ def _no_traceback():
     """A bug must not greet an editor with a traceback: say what happened, keep details opt-in."""
     try:
         yield
+    except (click.ClickException, click.Abort, click.exceptions.Exit):
+        raise  # click reports these itself (a usage error, Ctrl+C at a prompt): they are no bug
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("THUTUC_DEBUG"):
             raise
-        click.echo(f"thutuc: internal error ({type(exc).__name__}: {exc}). This is a bug in thutuc, "
-                   "not in your files; run again with THUTUC_DEBUG=1 and report the output.", err=True)
+        click.echo("thutuc: " + _("internal error ({error}). This is a bug in thutuc, not in your files; run "
+                                  "again with THUTUC_DEBUG=1 and report the output.").format(
+                                      error=f"{type(exc).__name__}: {exc}"), err=True)
         sys.exit(1)
 
 
@@ -116,9 +124,10 @@ def build(catalogue: Path, out: Path, build_dir: Path, as_of, site_url: str | No
                 click.echo(format_text(exc.result.problems))
             click.echo(f"thutuc build: {exc}", err=True)
             sys.exit(1)
-    click.echo(f"Built {summary.procedures} procedures, {summary.pages} pages, "
-               f"{summary.pdfs_regenerated} PDFs regenerated / {summary.pdfs_reused} reused "
-               f"in {summary.seconds:.1f} s -> {summary.out}/index.html")
+    click.echo(_("Built {procedures} procedures, {pages} pages, {regenerated} PDFs regenerated / {reused} reused "
+                 "in {seconds:.1f} s -> {index}").format(
+        procedures=summary.procedures, pages=summary.pages, regenerated=summary.pdfs_regenerated,
+        reused=summary.pdfs_reused, seconds=summary.seconds, index=f"{summary.out}/index.html"))
 
 
 @main.command()
@@ -156,21 +165,22 @@ def _load_catalogue(catalogue: Path):
     result, cat = load_model(catalogue)
     if cat is None:
         click.echo(format_text(result.problems), err=True)
-        click.echo("thutuc: the catalogue has errors; fix them first (thutuc check)", err=True)
+        click.echo("thutuc: " + _("the catalogue has errors; fix them first (thutuc check)"), err=True)
         sys.exit(1)
     return cat
 
 
 def _ask(proc, missing):
-    """Ask the missing questions in Vietnamese on a terminal; keep asking until an answer fits."""
+    """Ask the missing questions (the catalogue's, in Vietnamese) on a terminal; keep asking until an
+    answer fits."""
     from thutuc.tailor import AnswerError, parse_answer
 
     answers = {}
-    click.echo(f"Thủ tục: {proc.title}", err=True)
+    click.echo(_("Procedure: {title}").format(title=proc.title), err=True)
     for q in missing:
         hint = ""
         if q.type == "boolean":
-            hint = " (có/không)"
+            hint = " (" + _("yes/no") + ")"
         elif q.type == "choice":
             for i, o in enumerate(q.options, 1):
                 click.echo(f"  {i}. {o['label']}", err=True)
@@ -245,34 +255,39 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
             when = (parse_when(submitted) if submitted
                     else parse_when(f"{as_of.date().isoformat()} 08:00") if as_of else now())
             if batch_file:
-                with click.progressbar(length=sum(1 for _ in open(batch_file, encoding="utf-8-sig")) - 1,
-                                       label="Đang lập danh sách", file=sys.stderr) as bar:
+                with click.progressbar(length=sum(1 for _line in open(batch_file, encoding="utf-8-sig")) - 1,
+                                       label=_("Making checklists"), file=sys.stderr) as bar:
                     results = run_batch(cat, procedure, batch_file, out_dir, fmt, channel, when, lambda: bar.update(1))
                 bad = [r for r in results if r.error]
                 for r in bad:
-                    click.echo(f"{batch_file}: dòng {r.row}: {r.error}", err=True)
-                click.echo(f"{len(results) - len(bad)} checklist(s) in {out_dir}/, {len(bad)} row(s) failed")
+                    click.echo(_("{file}: row {row}: {error}").format(file=batch_file, row=r.row, error=r.error),
+                               err=True)
+                click.echo(_("{made} checklist(s) in {folder}, {failed} row(s) failed").format(
+                    made=len(results) - len(bad), folder=f"{out_dir}/", failed=len(bad)))
                 sys.exit(1 if bad else 0)
             if code:
                 decoded = ck.decode(cat, code)
                 if not cat.version.startswith(decoded.version):
-                    click.echo(f"warning: this code was made with catalogue version {decoded.version}; "
-                               f"the catalogue is now {cat.version[:6]}, so the list may differ", err=True)
+                    click.echo(_("warning: this code was made with catalogue version {then}; the catalogue is "
+                                 "now {now}, so the list may differ").format(then=decoded.version,
+                                                                            now=cat.version[:6]), err=True)
                 proc, answers, channel, when = decoded.procedure, decoded.answers, decoded.channel, decoded.submitted
             else:
                 if not procedure:
-                    raise click.UsageError("give a PROCEDURE (id or national code), --code or --batch")
+                    raise click.UsageError(_("give a PROCEDURE (id or national code), --code or --batch"))
                 proc = ck.find_procedure(cat, procedure)
                 given = {}
                 if answers_file:
                     loaded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
                     if not isinstance(loaded, dict):
-                        raise AnswerError(f"{answers_file}: cần một bảng 'câu hỏi: câu trả lời'")
+                        raise AnswerError(_("{file}: needs a mapping of 'question: answer'").format(
+                            file=answers_file))
                     given.update({str(k): v for k, v in loaded.items()})
                 for item in answer:
                     key, sep, value = item.partition("=")
                     if not sep:
-                        raise AnswerError(f"--answer {item!r}: viết dạng KEY=VALUE, ví dụ nop_thay=khong")
+                        raise AnswerError(_("--answer {answer}: write it as KEY=VALUE, e.g. nop_thay=khong").format(
+                            answer=repr(item)))
                     given[key.strip()] = value.strip()
                 if generic:
                     answers = None
@@ -282,7 +297,8 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
                         answers.update(_ask(proc, missing))
                     elif missing:
                         lines = "\n".join(f"  -a {q.key}=…   {q.ask}" for q in missing)
-                        raise AnswerError(f"thiếu câu trả lời cho thủ tục '{proc.id}':\n{lines}")
+                        raise AnswerError(_("missing answers for procedure '{id}':\n{lines}").format(
+                            id=proc.id, lines=lines))
             have_ids = match_documents(proc, have) if have else None
             cl = ck.make(cat, proc, answers, channel, when,
                          ck.Applicant(applicant, address, phone, email), have=have_ids, receipt=receipt)
@@ -295,9 +311,16 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
             return
         target = output or Path(filename(cl, fmt))
         target.write_bytes(data)
-        what = {"checklist": "checklist", "missing": "request to complete the file", "receipt": "receipt"}[cl.kind]
-        due = f"; result due {cl.due.at.strftime('%H:%M %d/%m/%Y')}" if cl.due and cl.answers is not None else ""
-        click.echo(f"{what} written to {target} (code {cl.code}{due})")
+        if cl.due and cl.answers is not None:
+            message = {"checklist": _("checklist written to {path} (code {code}; result due {due})"),
+                       "missing": _("request to complete the file written to {path} (code {code}; result due {due})"),
+                       "receipt": _("receipt written to {path} (code {code}; result due {due})")}[cl.kind]
+        else:
+            message = {"checklist": _("checklist written to {path} (code {code})"),
+                       "missing": _("request to complete the file written to {path} (code {code})"),
+                       "receipt": _("receipt written to {path} (code {code})")}[cl.kind]
+        click.echo(message.format(path=target, code=cl.code,
+                                  due=cl.due.at.strftime("%H:%M %d/%m/%Y") if cl.due else ""))
 
 
 @main.command()
@@ -326,8 +349,8 @@ def review(catalogue: Path, as_of, fmt: str, output: Path | None, fail_on: str) 
     kinds = {k.strip() for k in fail_on.split(",") if k.strip()}
     unknown = kinds - set(KINDS)
     if unknown:
-        raise click.BadParameter(f"unknown kind(s): {', '.join(sorted(unknown))}; use: {', '.join(KINDS)}",
-                                 param_hint="--fail-on")
+        raise click.BadParameter(_("unknown kind(s): {unknown}; use: {kinds}").format(
+            unknown=", ".join(sorted(unknown)), kinds=", ".join(KINDS)), param_hint="--fail-on")
     with _no_traceback():
         day = as_of.date() if as_of else today_vn()
         result = check_catalogue(catalogue, today=day)
@@ -336,15 +359,18 @@ def review(catalogue: Path, as_of, fmt: str, output: Path | None, fail_on: str) 
                 "json": lambda: format_json(findings, day)}[fmt]()
         if output:
             output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-            click.echo(f"{len(findings)} finding(s) written to {output}")
+            click.echo(_("{count} finding(s) written to {path}").format(count=len(findings), path=output))
         else:
             click.echo(text)
         if result.errors:
-            click.echo(f"note: the catalogue has {result.errors} error(s); run thutuc check", err=True)
+            click.echo(_("note: the catalogue has {count} error(s); run thutuc check").format(count=result.errors),
+                       err=True)
         sys.exit(1 if any(f.kind in kinds for f in findings) else 0)
 
 
-def _apply_edit(catalogue: Path, changes, dry_run: bool, done: str) -> None:
+def _apply_edit(catalogue: Path, changes, dry_run: bool, done: str, **names: str) -> None:
+    """Write (or with dry_run show) the changes; ``done`` is the translated summary, filled in with
+    ``names`` and {count}, the number of files changed."""
     from thutuc.edit import EditError, apply
     from thutuc.problems import format_text
 
@@ -359,9 +385,9 @@ def _apply_edit(catalogue: Path, changes, dry_run: bool, done: str) -> None:
     if dry_run:
         for c in changed:
             click.echo(c.diff(catalogue.name), nl=False)
-        click.echo(f"(dry run: {len(changed)} file(s) would change; nothing written)")
+        click.echo(_("(dry run: {count} file(s) would change; nothing written)").format(count=len(changed)))
     else:
-        click.echo(f"{done}: {len(changed)} file(s) changed")
+        click.echo(done.format(count=len(changed), **names))
 
 
 def _date_option(value):
@@ -393,7 +419,8 @@ def retire(procedure, catalogue, on, reason, superseded_by, dry_run) -> None:
         except EditError as exc:
             click.echo(f"thutuc: {exc}", err=True)
             sys.exit(1)
-        _apply_edit(catalogue, [change], dry_run, f"retired {procedure}")
+        _apply_edit(catalogue, [change], dry_run, _("retired {procedure}: {count} file(s) changed"),
+                    procedure=procedure)
 
 
 @main.command()
@@ -417,7 +444,8 @@ def reviewed(procedure, catalogue, by, on, dry_run) -> None:
         except EditError as exc:
             click.echo(f"thutuc: {exc}", err=True)
             sys.exit(1)
-        _apply_edit(catalogue, [change], dry_run, f"recorded the review of {procedure}")
+        _apply_edit(catalogue, [change], dry_run, _("recorded the review of {procedure}: {count} file(s) changed"),
+                    procedure=procedure)
 
 
 @main.command()
@@ -442,7 +470,8 @@ def reassign(catalogue, from_agency, to_agency, level, dry_run) -> None:
         except EditError as exc:
             click.echo(f"thutuc: {exc}", err=True)
             sys.exit(1)
-        _apply_edit(catalogue, changes, dry_run, f"moved procedures from {from_agency} to {to_agency}")
+        _apply_edit(catalogue, changes, dry_run, _("moved procedures from {old} to {new}: {count} file(s) changed"),
+                    old=from_agency, new=to_agency)
 
 
 @main.command()
@@ -477,7 +506,7 @@ def diff(old: str, new: str, catalogue: Path, fmt: str, output: Path | None) -> 
         text = format_json(report) if fmt == "json" else format_md(report)
         if output:
             output.write_text(text, encoding="utf-8")
-            click.echo(f"written to {output}")
+            click.echo(_("written to {path}").format(path=output))
         else:
             click.echo(text, nl=False)
 
@@ -516,7 +545,7 @@ def export(catalogue: Path, fmt: str, output: Path | None, as_of) -> None:
         result, cat = load(catalogue, today=day)
         if cat is None:
             click.echo(format_text(result.problems), err=True)
-            click.echo("thutuc export: the catalogue has errors; nothing was exported", err=True)
+            click.echo("thutuc export: " + _("the catalogue has errors; nothing was exported"), err=True)
             sys.exit(1)
         text = run(cat, fmt, as_of=day)
         if output is None or str(output) == "-":
@@ -526,10 +555,12 @@ def export(catalogue: Path, fmt: str, output: Path | None, as_of) -> None:
         try:
             atomic_write(output, text)
         except OSError as exc:
-            click.echo(f"thutuc export: cannot write {output}: {exc.strerror or exc}", err=True)
+            click.echo("thutuc export: " + _("cannot write {path}: {reason}").format(
+                path=output, reason=exc.strerror or exc), err=True)
             sys.exit(1)
         count = len(exported_procedures(cat) if fmt == "json" else listed_procedures(cat))
-        click.echo(f"{count} procedure(s) exported as {fmt} to {output}")
+        click.echo(_("{count} procedure(s) exported as {format} to {path}").format(
+            count=count, format=fmt, path=output))
 
 
 @main.command("fmt")
@@ -558,7 +589,7 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool) -> None:
 
     if not paths:
         if not Path("catalogue").is_dir():
-            raise click.UsageError("there is no catalogue folder here; give the files or folders to format")
+            raise click.UsageError(_("there is no catalogue folder here; give the files or folders to format"))
         paths = (Path("catalogue"),)
     with _no_traceback():
         report = format_paths(paths, check=check_only)
@@ -566,18 +597,26 @@ def fmt_command(paths: tuple[Path, ...], check_only: bool) -> None:
         for p in r.problems:
             click.echo(p.format())
         if r.changed:
-            click.echo(f"would reformat {r.display}" if check_only else f"reformatted {r.display}")
+            click.echo((_("would reformat {path}") if check_only else _("reformatted {path}")).format(path=r.display))
     changed, failed = len(report.changed), len(report.failed)
     same = len(report.results) - changed - failed
-    if check_only:
-        summary = f"{changed} file(s) would be reformatted, {same} already formatted"
+    if check_only and changed and failed:
+        summary = _("{changed} file(s) would be reformatted, {same} already formatted, {failed} could not be "
+                    "formatted (left as they are); run thutuc fmt to reformat them")
+    elif check_only and changed:
+        summary = _("{changed} file(s) would be reformatted, {same} already formatted; run thutuc fmt to "
+                    "reformat them")
+    elif check_only and failed:
+        summary = _("{changed} file(s) would be reformatted, {same} already formatted, {failed} could not be "
+                    "formatted (left as they are)")
+    elif check_only:
+        summary = _("{changed} file(s) would be reformatted, {same} already formatted")
+    elif failed:
+        summary = _("{changed} file(s) reformatted, {same} already formatted, {failed} could not be formatted "
+                    "(left as they are)")
     else:
-        summary = f"{changed} file(s) reformatted, {same} already formatted"
-    if failed:
-        summary += f", {failed} could not be formatted (left as they are)"
-    if check_only and changed:
-        summary += "; run thutuc fmt to reformat them"
-    click.echo(summary)
+        summary = _("{changed} file(s) reformatted, {same} already formatted")
+    click.echo(summary.format(changed=changed, same=same, failed=failed))
     sys.exit(0 if report.ok else 1)
 
 
@@ -611,10 +650,10 @@ def new_command(procedure_id: str, field_id: str | None, source: str | None, tit
     """
     from thutuc.scaffold import ScaffoldError, new_procedure
 
-    ask = None
-    if title is None and sys.stdin.isatty():
-        def ask() -> str:
-            return click.prompt("Title (tên thủ tục), as in the decision that publishes it", err=True)
+    def prompt_title() -> str:
+        return click.prompt(_("Title (tên thủ tục), as in the decision that publishes it"), err=True)
+
+    ask = prompt_title if title is None and sys.stdin.isatty() else None
     with _no_traceback():
         try:
             made = new_procedure(catalogue, procedure_id, field_id, source, title, ask, dry_run=dry_run)
@@ -624,19 +663,20 @@ def new_command(procedure_id: str, field_id: str | None, source: str | None, tit
             click.echo(f"thutuc new: {exc}", err=True)
             sys.exit(1)
         except click.Abort:
-            click.echo("thutuc new: cancelled; nothing was written", err=True)
+            click.echo("thutuc new: " + _("cancelled; nothing was written"), err=True)
             sys.exit(1)
     if dry_run:
         click.echo(made.text, nl=False)
-        click.echo(f"(dry run: {made.display} not written; {len(made.problems)} thing(s) to fill in)", err=True)
+        click.echo(_("(dry run: {path} not written; {count} thing(s) to fill in)").format(
+            path=made.display, count=len(made.problems)), err=True)
         return
     for p in made.problems:
         click.echo(p.format())
-    click.echo(f"created {made.display} as a draft: {len(made.problems)} thing(s) to fill in, listed above; "
-               "then set lifecycle.status to active to publish it")
+    click.echo(_("created {path} as a draft: {count} thing(s) to fill in, listed above; then set "
+                 "lifecycle.status to active to publish it").format(path=made.display, count=len(made.problems)))
     if made.other_errors:
-        click.echo(f"note: the catalogue already had {made.other_errors} error(s) elsewhere; run thutuc check",
-                   err=True)
+        click.echo(_("note: the catalogue already had {count} error(s) elsewhere; run thutuc check").format(
+            count=made.other_errors), err=True)
 
 
 @main.command("schema")
@@ -665,11 +705,13 @@ def schema_command(name: str | None, out: Path | None) -> None:
     with _no_traceback():
         if out is not None:
             written = export_schemas(out, [name] if name else None)
-            click.echo(f"{len(written)} schema file(s) written to {out}: {', '.join(p.name for p in written)}")
+            click.echo(_("{count} schema file(s) written to {path}: {names}").format(
+                count=len(written), path=out, names=", ".join(p.name for p in written)))
         elif path is not None:
             sys.stdout.buffer.write(path.read_bytes())
             sys.stdout.flush()
         else:
             uses = schema_uses()
+            shared = _("definitions the other schemas share")
             for n in schema_names():
-                click.echo(f"{n:<10} {', '.join(uses.get(n, ['definitions the other schemas share']))}")
+                click.echo(f"{n:<10} {', '.join(uses.get(n, [shared]))}")

@@ -10,6 +10,7 @@ import datetime as dt
 import itertools
 from typing import Any, Iterator, Mapping
 
+from thutuc.i18n import _
 from thutuc.problems import suggest
 
 COMPARE = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
@@ -92,24 +93,26 @@ def value_problem(question: Mapping, op: str, value: Any) -> str | None:
     qtype, key = question.get("type"), question.get("key")
     if qtype == "boolean":
         if op not in ("eq", "ne"):
-            return f"question '{key}' is yes/no: compare it with eq or ne"
+            return _("question '{key}' is yes/no: compare it with eq or ne").format(key=key)
         if not isinstance(value, bool):
-            return f"question '{key}' is yes/no: write true or false, not '{value}'"
+            return _("question '{key}' is yes/no: write true or false, not '{value}'").format(key=key, value=value)
     elif qtype == "choice":
         options = [o.get("value") for o in question.get("options") or [] if isinstance(o, Mapping)]
         if op in ("gt", "gte", "lt", "lte"):
-            return f"question '{key}' is a choice: compare it with eq, ne or in"
+            return _("question '{key}' is a choice: compare it with eq, ne or in").format(key=key)
         for v in value if op == "in" else [value]:
             if v not in options:
-                return f"'{v}' is not an option of question '{key}'{suggest(v, options)}"
+                return _("'{value}' is not an option of question '{key}'{suggestion}").format(
+                    value=v, key=key, suggestion=suggest(v, options))
     elif qtype == "number":
         for v in value if op == "in" else [value]:
             if isinstance(v, bool) or not isinstance(v, (int, float)):
-                return f"question '{key}' takes a number, not '{v}'"
+                return _("question '{key}' takes a number, not '{value}'").format(key=key, value=v)
     elif qtype == "date":
         for v in value if op == "in" else [value]:
             if not _valid_date(v):
-                return f"question '{key}' takes a date written YYYY-MM-DD, not '{v}'"
+                return _("question '{key}' takes a date written YYYY-MM-DD, not '{value}'").format(
+                    key=key, value=v)
     return None
 
 
@@ -121,8 +124,9 @@ def check(cond: Any, questions: Mapping[str, Mapping], path: tuple = ()) -> Iter
     compare = [k for k in COMPARE if k in cond]
     if combine:
         if len(combine) > 1 or compare or "q" in cond:
-            yield path, ("a condition is either {q: KEY, eq: VALUE} or one of all_of / any_of / not, "
-                         f"not several at once (found {', '.join(sorted(cond))})")
+            yield path, _("a condition is either {comparison} or one of all_of / any_of / not, not several "
+                          "at once (found {keys})").format(comparison="{q: KEY, eq: VALUE}",
+                                                           keys=", ".join(sorted(cond)))
             return
         op = combine[0]
         if op == "not":
@@ -132,16 +136,20 @@ def check(cond: Any, questions: Mapping[str, Mapping], path: tuple = ()) -> Iter
                 yield from check(c, questions, path + (op, i))
         return
     if "q" not in cond:
-        yield path, "a comparison needs q: the question key, e.g. {q: nop_thay, eq: true}"
+        yield path, _("a comparison needs q: the question key, e.g. {example}").format(
+            example="{q: nop_thay, eq: true}")
         return
     if len(compare) != 1:
-        yield path, ("a comparison needs exactly one of eq, ne, in, gt, gte, lt, lte"
-                     + (f" (found {', '.join(compare)})" if compare else ""))
+        if compare:
+            yield path, _("a comparison needs exactly one of eq, ne, in, gt, gte, lt, lte (found {keys})").format(
+                keys=", ".join(compare))
+        else:
+            yield path, _("a comparison needs exactly one of eq, ne, in, gt, gte, lt, lte")
         return
     key = cond["q"]
     if key not in questions:
-        yield path + ("q",), (f"no question has key '{key}'; declare it under questions"
-                              f"{suggest(key, questions)}")
+        yield path + ("q",), _("no question has key '{key}'; declare it under questions{suggestion}").format(
+            key=key, suggestion=suggest(key, questions))
         return
     op = compare[0]
     message = value_problem(questions[key], op, cond[op])

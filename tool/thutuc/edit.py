@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from thutuc.check import CheckResult, check_catalogue
+from thutuc.i18n import _
 
 
 class EditError(ValueError):
@@ -91,7 +92,7 @@ def apply(root: Path, changes: list[Change], dry_run: bool = False, today: dt.da
     changes = [c for c in changes if c.after != c.before]
     result = check_catalogue(root, today=today, overrides={c.rel: c.after for c in changes})
     if result.errors:
-        raise EditError("the edit would leave errors in the catalogue; nothing was written", result)
+        raise EditError(_("the edit would leave errors in the catalogue; nothing was written"), result)
     if not dry_run:
         for c in changes:
             atomic_write(root / c.rel, c.after)
@@ -106,7 +107,7 @@ def _procedure_file(root: Path, result: CheckResult, pid: str) -> str:
         codes = {r.data.get("code"): r for r in result.index.ids("procedures").values() if r.data.get("code")}
         rec = codes.get(pid)
     if rec is None:
-        raise EditError(f"no procedure '{pid}'{suggest(pid, result.index.ids('procedures'))}")
+        raise EditError(_("no procedure '{id}'").format(id=pid) + suggest(pid, result.index.ids("procedures")))
     return rec.file.rel
 
 
@@ -149,9 +150,9 @@ def reassign(root: Path, from_agency: str, to_agency: str, level: str | None = N
     result = check_catalogue(root)
     agencies = result.index.ids("agencies")
     if from_agency not in agencies:
-        raise EditError(f"no agency '{from_agency}'")
+        raise EditError(_("no agency '{id}'").format(id=from_agency))
     if to_agency not in agencies:
-        raise EditError(f"no agency '{to_agency}'")
+        raise EditError(_("no agency '{id}'").format(id=to_agency))
     old_level = agencies[from_agency].data.get("level")
     changes = []
     for pid, rec in sorted(result.index.ids("procedures").items()):

@@ -28,6 +28,7 @@ from typing import Any, Callable
 
 from thutuc import vi
 from thutuc.fees import in_force
+from thutuc.i18n import _
 from thutuc.model import Catalogue, Channel, Document, Fee, Paper, ProcessingTime, Procedure, plain
 from thutuc.website import condition_text, describe_condition, fee_text, procedure_url
 
@@ -508,5 +509,6 @@ EXPORTERS: dict[str, Callable[..., str]] = {"json": export_json, "csv": export_c
 def export(cat: Catalogue, fmt: str, as_of: dt.date | None = None) -> str:
     """The catalogue in ``fmt`` (json, csv or jsonld) as text, ready to write as UTF-8."""
     if fmt not in EXPORTERS:
-        raise ValueError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
+        raise ValueError(_("unknown export format {format}; use one of: {formats}").format(
+            format=repr(fmt), formats=", ".join(FORMATS)))
     return EXPORTERS[fmt](cat, as_of)

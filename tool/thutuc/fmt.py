@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from thutuc.edit import atomic_write, dump, load
+from thutuc.i18n import _
 from thutuc.problems import Problem
 
 SUFFIXES = (".yaml", ".yml")
@@ -151,7 +152,7 @@ def _parse(text: str, path: str):
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         what = getattr(exc, "problem", None) or str(exc).strip().splitlines()[0]
-        raise FormatError([_error(path, line, col, f"not valid YAML: {what}")]) from None
+        raise FormatError([_error(path, line, col, _("not valid YAML: {problem}").format(problem=_(what)))]) from None
 
 
 def _line_of(text: str, comment: str) -> int:
@@ -167,7 +168,7 @@ def format_text(text: str, path: str = "<text>") -> str:
     text = _clean_text(text)
     for m in _TAB_INDENT.finditer(text):
         line = text.count("\n", 0, m.start()) + 1
-        raise FormatError([_error(path, line, m.end() - m.start(), "tab in indentation; indent with spaces")])
+        raise FormatError([_error(path, line, m.end() - m.start(), _("tab in indentation; indent with spaces"))])
     preamble, body = _split_preamble(text)
     offset = preamble.count("\n")
     try:
@@ -187,12 +188,13 @@ def format_text(text: str, path: str = "<text>") -> str:
         lost = next((c for c in before if c not in after), None) or next(
             (a for a, b in zip(before, after) if a != b), before[0] if before else "#")
         raise FormatError([_error(path, _line_of(text, lost), 1,
-                                  f"fmt would lose the comment '{lost}' (a comment inside {{…}} or […] "
-                                  "written over several lines, or after '...'); move it above the key "
-                                  "it explains and run fmt again; the file was left as it is")])
+                                  _("fmt would lose the comment '{comment}' (a comment inside {{…}} or […] "
+                                    "written over several lines, or after '...'); move it above the key "
+                                    "it explains and run fmt again; the file was left as it is").format(
+                                      comment=lost))])
     if data is not None and _plain(data) != _plain(load(_split_preamble(out)[1])):
-        raise FormatError([_error(path, 1, 1, "fmt would change the data of this file, so it was left as "
-                                              "it is; this is a bug in thutuc, please report it")])
+        raise FormatError([_error(path, 1, 1, _("fmt would change the data of this file, so it was left as "
+                                                "it is; this is a bug in thutuc, please report it"))])
     return out
 
 
@@ -225,7 +227,8 @@ def format_file(path: Path, display: str | None = None, check: bool = False) -> 
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return FileResult(path, display, problems=(_error(display, 1, 1, f"cannot read file: {exc.strerror}"),))
+        return FileResult(path, display, problems=(
+            _error(display, 1, 1, _("cannot read file: {reason}").format(reason=exc.strerror)),))
     text, problems = decode(display, data)
     errors = tuple(p for p in problems if p.severity == "error")
     if text is None or errors:
@@ -238,8 +241,9 @@ def format_file(path: Path, display: str | None = None, check: bool = False) -> 
         if os.environ.get("THUTUC_DEBUG"):
             raise
         return FileResult(path, display, problems=(_error(
-            display, 1, 1, f"fmt could not format this file ({type(exc).__name__}: {exc}); it was left as it "
-                           "is. This is a bug in thutuc; run again with THUTUC_DEBUG=1 and report the output"),))
+            display, 1, 1, _("fmt could not format this file ({error}); it was left as it is. This is a bug "
+                             "in thutuc; run again with THUTUC_DEBUG=1 and report the output").format(
+                                 error=f"{type(exc).__name__}: {exc}")),))
     changed = out.encode("utf-8") != data
     if changed and not check:
         atomic_write(path, out)

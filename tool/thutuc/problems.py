@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Iterable, Literal
+
+from thutuc.i18n import _
 
 Severity = Literal["error", "warning"]
 
@@ -20,6 +22,9 @@ class Problem:
     severity: Severity
     key: str
     message: str
+    # What a reviewer files it under, in any language: "unknown" (a fact marked unknown, to be
+    # found) or "placeholder" (TODO-like text left in); "" for everything else.
+    topic: str = field(default="", compare=False)
 
     def format(self) -> str:
         key = f"{self.key}: " if self.key else ""
@@ -35,7 +40,7 @@ def format_text(problems: list[Problem]) -> str:
     lines = [p.format() for p in problems]
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    lines.append(f"{errors} error(s), {warnings} warning(s)")
+    lines.append(_("{errors} error(s), {warnings} warning(s)").format(errors=errors, warnings=warnings))
     return "\n".join(lines)
 
 
@@ -54,7 +59,9 @@ def key_path(path: tuple) -> str:
     return out
 
 
-def suggest(word: str, choices, lead: str = "did you mean") -> str:
-    """"; did you mean 'x'?" for a near miss, else ''."""
+def suggest(word: str, choices, lead: str | None = None) -> str:
+    """"; did you mean 'x'?" for a near miss, else ''. ``lead`` replaces "did you mean"."""
     match = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"; {lead} '{match[0]}'?" if match else ""
+    if not match:
+        return ""
+    return "; " + (lead or _("did you mean {choice}?")).format(choice=f"'{match[0]}'")

@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 
 from thutuc import render, slips
 from thutuc.checklist import TZ, Applicant, Checklist, find_procedure, make, to_json
+from thutuc.i18n import _
 from thutuc.model import Catalogue
 from thutuc.tailor import AnswerError, read_answers
 
@@ -30,7 +31,8 @@ def parse_when(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise AnswerError(f"thời điểm nộp '{text}' không đúng; viết dạng 2026-11-26 15:30") from None
+        raise AnswerError(_("submission time '{when}' is not valid; write it as 2026-11-26 15:30").format(
+            when=text)) from None
     return value.astimezone(TZ) if value.tzinfo else value.replace(tzinfo=TZ)
 
 
@@ -60,7 +62,7 @@ def filename(cl: Checklist, fmt: str, stem: str | None = None) -> str:
 def form_files(cl: Checklist, cat: Catalogue) -> list[Path]:
     """Blank PDF forms of the papers on this checklist, in order, each once."""
     files: list[Path] = []
-    for doc, _ in cl.documents:
+    for doc, _conditional in cl.documents:
         for paper in doc.papers:
             f = paper.form.get("file") if paper.form else None
             path = cat.root / f if f else None
@@ -105,7 +107,7 @@ def run_batch(cat: Catalogue, procedure: str | None, csv_path: Path, out_dir: Pa
             when = parse_when(row.pop("submitted")) if row.get("submitted") else submitted
             answers, missing = read_answers(proc, {k: v for k, v in row.items() if v != ""})
             if missing:
-                raise AnswerError("thiếu câu trả lời: " + ", ".join(q.key for q in missing))
+                raise AnswerError(_("missing answers: {keys}").format(keys=", ".join(q.key for q in missing)))
             cl = make(cat, proc, answers, ch, when, person)
             stem = f"{n:04d}-{proc.id}"
             path = out_dir / filename(cl, fmt, stem)

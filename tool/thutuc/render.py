@@ -12,6 +12,7 @@ import html
 import unicodedata
 from pathlib import Path
 
+from thutuc.i18n import _
 from thutuc.slips import Fields, Heading, NationalHeader, Para, Qr, Signatures, Slip, Table, Title
 
 
@@ -67,7 +68,8 @@ def to_pdf(slip: Slip, created: dt.datetime) -> bytes:
         cmap = pdf.current_font.cmap if pdf.current_font else {}
         bad = sorted({c for c in text if ord(c) not in cmap and not c.isspace()})
         if bad:
-            raise MissingGlyph(f"the PDF font has no glyph for {', '.join(repr(c) for c in bad)} in {text[:60]!r}")
+            raise MissingGlyph(_("the PDF font has no glyph for {characters} in {text}").format(
+                characters=", ".join(repr(c) for c in bad), text=repr(text[:60])))
         return text
 
     def room() -> float:
@@ -93,7 +95,7 @@ def to_pdf(slip: Slip, created: dt.datetime) -> bytes:
             if box:
                 pdf.rect(x, pdf.get_y(), box, 6, style="DF")
                 x += box
-            for (title, _), w in zip(block.columns, widths):
+            for (title, _width), w in zip(block.columns, widths):
                 pdf.set_xy(x, pdf.get_y())
                 pdf.cell(w, 6, check(title), border=1, fill=True)
                 x += w

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from thutuc import vi
 from thutuc.check import CheckResult
+from thutuc.i18n import N_, _
 from thutuc.rules import Record
 
 # kind -> urgency (0 = act now)
@@ -19,6 +20,15 @@ KINDS = {
     "overdue": 1, "not-in-force": 1, "expiring": 2, "due-soon": 3, "duplicate": 4, "unused": 5,
     "unknown": 6, "placeholder": 6,
 }
+
+# Findings about papers, fees and reductions that end: one whole sentence each, as Vietnamese
+# words them differently.
+_ENDED = {"paper": N_("paper '{name}' ended on {date}"), "fee": N_("fee '{name}' ended on {date}"),
+          "reduction": N_("reduction '{name}' ended on {date}")}
+_ENDS = {"paper": N_("paper '{name}' ends on {date}"), "fee": N_("fee '{name}' ends on {date}"),
+         "reduction": N_("reduction '{name}' ends on {date}")}
+_ABOLISHED_AGENCY = {"deciding": N_("deciding agency '{agency}' is abolished"),
+                     "receiving": N_("receiving agency '{agency}' is abolished")}
 
 
 @dataclass(frozen=True, order=True)
@@ -51,7 +61,7 @@ def _date(value) -> dt.date | None:
 
 def _finding(kind: str, rec: Record, sub: tuple, subject: str, message: str, action: str,
              when: dt.date | None = None) -> Finding:
-    line, _ = rec.file.loaded.at(rec.path + sub)
+    line = rec.file.loaded.at(rec.path + sub)[0]
     return Finding(KINDS[kind], when.isoformat() if when else "", rec.file.loaded.path, line, kind,
                    subject, message, action)
 
@@ -73,11 +83,13 @@ def review(result: CheckResult, as_of: dt.date, catalogue_root: Path | None = No
             due = add_months(reviewed, life.get("review_every_months") or office_months)
             if due < as_of:
                 out.append(_finding("overdue", rec, ("lifecycle", "last_reviewed"), pid,
-                                    f"review overdue since {vi.date(due)} (last reviewed {vi.date(reviewed)})",
-                                    f"check it against its sources, then: thutuc reviewed {pid} --by NAME", due))
+                                    _("review overdue since {due} (last reviewed {reviewed})").format(
+                                        due=vi.date(due), reviewed=vi.date(reviewed)),
+                                    _("check it against its sources, then: thutuc reviewed {id} --by NAME").format(
+                                        id=pid), due))
             elif due <= as_of + dt.timedelta(days=30):
                 out.append(_finding("due-soon", rec, ("lifecycle", "last_reviewed"), pid,
-                                    f"review due on {vi.date(due)}", "plan the review", due))
+                                    _("review due on {due}").format(due=vi.date(due)), _("plan the review"), due))
         for i, basis in enumerate(rec.data.get("legal_basis") or []):
             law = legal.get(basis.get("ref"))
             if not law:
@@ -86,13 +98,17 @@ def review(result: CheckResult, as_of: dt.date, catalogue_root: Path | None = No
             if repealed and repealed <= as_of:
                 succ = law.data.get("repealed_by")
                 out.append(_finding("repealed", rec, ("legal_basis", i, "ref"), pid,
-                                    f"cites {law.data['number']}, no longer in force since {vi.date(repealed)}",
-                                    f"cite {succ} instead and review the papers and fees" if succ
-                                    else "find what replaced it; the procedure itself may have changed", repealed))
+                                    _("cites {number}, no longer in force since {date}").format(
+                                        number=law.data["number"], date=vi.date(repealed)),
+                                    _("cite {successor} instead and review the papers and fees").format(successor=succ)
+                                    if succ else _("find what replaced it; the procedure itself may have changed"),
+                                    repealed))
             elif in_force and in_force > as_of:
                 out.append(_finding("not-in-force", rec, ("legal_basis", i, "ref"), pid,
-                                    f"cites {law.data['number']}, in force only from {vi.date(in_force)}",
-                                    "check the procedure is not published before its legal basis applies", in_force))
+                                    _("cites {number}, in force only from {date}").format(
+                                        number=law.data["number"], date=vi.date(in_force)),
+                                    _("check the procedure is not published before its legal basis applies"),
+                                    in_force))
         dated = [(("documents", i), d) for i, d in enumerate(rec.data.get("documents") or [])]
         for i, fee in enumerate(rec.data.get("fees") or []):
             dated.append((("fees", i), fee))
@@ -102,22 +118,26 @@ def review(result: CheckResult, as_of: dt.date, catalogue_root: Path | None = No
             what = {"documents": "paper", "fees": "fee"}[sub[0]] if len(sub) == 2 else "reduction"
             name = item.get("name") or item.get("ref") or item.get("id") or f"{vi.number(item.get('percent', 0))} %"
             if end and end < as_of:
-                out.append(_finding("expired", rec, sub + ("valid_to",), pid, f"{what} '{name}' ended on {vi.date(end)}",
-                                    "remove it, or record what replaced it", end))
+                out.append(_finding("expired", rec, sub + ("valid_to",), pid,
+                                    _(_ENDED[what]).format(name=name, date=vi.date(end)),
+                                    _("remove it, or record what replaced it"), end))
             elif end and end <= as_of + dt.timedelta(days=60):
-                out.append(_finding("expiring", rec, sub + ("valid_to",), pid, f"{what} '{name}' ends on {vi.date(end)}",
-                                    "find out what applies afterwards and add it with valid_from", end))
+                out.append(_finding("expiring", rec, sub + ("valid_to",), pid,
+                                    _(_ENDS[what]).format(name=name, date=vi.date(end)),
+                                    _("find out what applies afterwards and add it with valid_from"), end))
         for role in ("deciding", "receiving"):
             agency = agencies.get(rec.data.get("agencies", {}).get(role))
             if agency and agency.data.get("status") == "abolished":
                 succ = agency.data.get("successor")
                 out.append(_finding("abolished-agency", rec, ("agencies", role), pid,
-                                    f"{role} agency '{agency.data['id']}' is abolished",
-                                    f"thutuc reassign --from-agency {agency.data['id']} --to-agency {succ or 'NEW'}"))
+                                    _(_ABOLISHED_AGENCY[role]).format(agency=agency.data["id"]),
+                                    (_("thutuc reassign --from-agency {agency} --to-agency {successor}") if succ
+                                     else _("thutuc reassign --from-agency {agency} --to-agency NEW")).format(
+                                        agency=agency.data["id"], successor=succ)))
         if "huyen" in (rec.data.get("levels") or []):
             out.append(_finding("abolished-level", rec, ("levels",), pid,
-                                "district level (huyen) no longer exists since 01/07/2025",
-                                "move it to xa or tinh (thutuc reassign … --level xa), or retire it"))
+                                _("district level (huyen) no longer exists since 01/07/2025"),
+                                _("move it to xa or tinh (thutuc reassign … --level xa), or retire it")))
 
     # Records that point at abolished procedures, and shared records nothing uses.
     abolished = {pid for pid, r in procs.items() if r.data.get("lifecycle", {}).get("status") == "abolished"}
@@ -131,24 +151,25 @@ def review(result: CheckResult, as_of: dt.date, catalogue_root: Path | None = No
         used_legal |= set(rec.data.get("legal_basis") or [])
         if rec.data.get("issued_by") in abolished:
             out.append(_finding("abolished-referenced", rec, ("issued_by",), rec.data["id"],
-                                f"issued_by points at abolished procedure '{rec.data['issued_by']}'",
-                                "point at its successor"))
+                                _("issued_by points at abolished procedure '{id}'").format(id=rec.data["issued_by"]),
+                                _("point at its successor")))
         if rec.data["id"] not in used_docs:
-            out.append(_finding("unused", rec, ("id",), rec.data["id"], "shared document used by no procedure",
-                                "remove it, or reference it with ref:"))
+            out.append(_finding("unused", rec, ("id",), rec.data["id"], _("shared document used by no procedure"),
+                                _("remove it, or reference it with ref:")))
     for rec in legal.values():
         used_legal |= set(rec.data.get("amended_by") or []) | {rec.data.get("repealed_by")}
     for lid, rec in sorted(legal.items()):
         if lid not in used_legal:
-            out.append(_finding("unused", rec, ("id",), lid, f"legal document {rec.data.get('number')} cited by nothing",
-                                "cite it where it applies, or remove it"))
+            out.append(_finding("unused", rec, ("id",), lid,
+                                _("legal document {number} cited by nothing").format(number=rec.data.get("number")),
+                                _("cite it where it applies, or remove it")))
     if catalogue_root is not None and (catalogue_root / "forms").is_dir():
         for f in sorted((catalogue_root / "forms").rglob("*")):
             rel = f.relative_to(catalogue_root).as_posix()
             if f.is_file() and rel not in used_forms:
                 out.append(Finding(KINDS["unused"], "", f"{str(catalogue_root).rstrip('/')}/{rel}", 1, "unused", rel,
-                                   "form file used by no procedure",
-                                   "remove it, or reference it from a document's form.file"))
+                                   _("form file used by no procedure"),
+                                   _("remove it, or reference it from a document's form.file")))
 
     # Likely duplicates: very similar titles and papers.
     items = sorted(listed.items())
@@ -162,21 +183,23 @@ def review(result: CheckResult, as_of: dt.date, catalogue_root: Path | None = No
             overlap = len(da & db) / max(1, len(da | db))
             if overlap >= 0.5:
                 out.append(_finding("duplicate", rb, ("title",), b,
-                                    f"looks like a duplicate of '{a}' (titles {title:.0%} alike, papers {overlap:.0%} shared)",
-                                    f"merge them, or thutuc retire {b} --superseded-by {a}"))
+                                    _("looks like a duplicate of '{other}' (titles {title:.0%} alike, papers "
+                                      "{papers:.0%} shared)").format(other=a, title=title, papers=overlap),
+                                    _("merge them, or thutuc retire {id} --superseded-by {other}").format(
+                                        id=b, other=a)))
 
     # Facts marked unknown and placeholders, as `check` reports them.
     for p in result.problems:
-        kind = "placeholder" if "placeholder" in p.message else "unknown" if "unknown" in p.message else None
-        if kind and p.severity == "warning":
+        kind = p.topic if p.severity == "warning" else ""
+        if kind:
             out.append(Finding(KINDS[kind], "", p.path, p.line, kind, p.key, p.message.split(":")[0],
-                               p.message.split(": ", 1)[1] if ": " in p.message else "fill it in"))
+                               p.message.split(": ", 1)[1] if ": " in p.message else _("fill it in")))
     return sorted(set(out))
 
 
 def format_table(findings: list[Finding]) -> str:
     if not findings:
-        return "Nothing to review."
+        return _("Nothing to review.")
     lines = [f"{f.path}:{f.line}: {f.kind}: {f.subject}: {f.message} — {f.action}" for f in findings]
     counts = {}
     for f in findings:

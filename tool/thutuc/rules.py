@@ -15,11 +15,35 @@ from typing import Any, Iterator
 
 from thutuc import conditions
 from thutuc.catalogue import SourceFile
+from thutuc.i18n import N_, _
 from thutuc.problems import Problem
 from thutuc.problems import suggest
 
 PLACEHOLDER = re.compile(r"\bTODO\b|\bFIXME\b|\bXXX*\b|\[\s*(?:…|\.\.\.)\s*\]|\?\?\?")
 _PLACEHOLDER_HINTS = ("TODO", "FIXME", "XX", "…", "...", "???", "http://")
+# Where an id points nowhere: one whole sentence per kind of reference, each with {value} (the id
+# written) and {suggestion} ("; did you mean 'x'?" or nothing). Marked here, translated in _ref.
+NO_AGENCY = N_("no agency has id '{value}'; see catalogue/agencies/{suggestion}")
+NO_LEGAL = N_("no legal document has id '{value}'; see catalogue/legal/{suggestion}")
+NO_SHARED = N_("no shared document has id '{value}'; see catalogue/documents/{suggestion}")
+NO_SUCCESSOR_AGENCY = N_("no agency has id '{value}'; successor must be an agency id{suggestion}")
+NO_ISSUER = N_("no procedure has id '{value}'; issued_by must be the id of the procedure that issues this "
+               "paper{suggestion}")
+NO_FIELD = N_("no field has id '{value}'; fields are listed in catalogue/fields.yaml{suggestion}")
+NO_LIFE_EVENT = N_("no life event has id '{value}'; life events are listed in catalogue/fields.yaml{suggestion}")
+NO_SUCCESSOR = N_("no procedure has id '{value}'; superseded_by must be the id of the procedure that replaces "
+                  "this one{suggestion}")
+LIFECYCLE_MISSING = {  # (status, key) -> what to add
+    ("abolished", "since"): N_("an abolished procedure should say since: add lifecycle.since"),
+    ("abolished", "reason"): N_("an abolished procedure should say reason: add lifecycle.reason"),
+    ("suspended", "since"): N_("a suspended procedure should say since: add lifecycle.since"),
+    ("suspended", "reason"): N_("a suspended procedure should say reason: add lifecycle.reason"),
+}
+SUCCESSOR_NOT_ACTIVE = {  # the successor's status -> message; any other status: the general one
+    "draft": N_("successor '{id}' is draft; point at an active procedure"),
+    "suspended": N_("successor '{id}' is suspended; point at an active procedure"),
+    "abolished": N_("successor '{id}' is abolished; point at an active procedure"),
+}
 COLLECTIONS = {  # kind -> (top-level key, index name)
     "agencies": ("agencies", "agencies"),
     "documents": ("documents", "documents"),
@@ -33,8 +57,8 @@ class Record:
     path: tuple
     data: dict
 
-    def problem(self, sub: tuple, severity: str, message: str, at_key: bool = False) -> Problem:
-        return self.file.loaded.problem(self.path + sub, severity, message, prefer_key=at_key)
+    def problem(self, sub: tuple, severity: str, message: str, at_key: bool = False, topic: str = "") -> Problem:
+        return self.file.loaded.problem(self.path + sub, severity, message, prefer_key=at_key, topic=topic)
 
 
 @dataclass
@@ -84,8 +108,9 @@ def build_index(files: list[SourceFile]) -> tuple[Index, list[Problem]]:
             if first is not None:  # both places are told, so the editor sees the clash from either
                 for here, there in ((rec, first), (first, rec)):
                     line = there.file.loaded.at(there.path + ("id",))[0]
-                    problems.append(here.problem(("id",), "error", f"id '{rid}' is also used in "
-                                                 f"{there.file.loaded.path}:{line}; ids must be unique"))
+                    problems.append(here.problem(("id",), "error", _(
+                        "id '{id}' is also used in {file}:{line}; ids must be unique").format(
+                            id=rid, file=there.file.loaded.path, line=line)))
                 continue
             index.by_kind[kind][rid] = rec
             code = rec.data.get("code") if kind == "procedures" else None
@@ -93,18 +118,19 @@ def build_index(files: list[SourceFile]) -> tuple[Index, list[Problem]]:
                 if code in codes:
                     for here, there in ((rec, codes[code]), (codes[code], rec)):
                         problems.append(here.problem(("code",), "error",
-                                                     f"national code {code} is also used by "
-                                                     f"{there.file.loaded.path}"))
+                                                     _("national code {code} is also used by {file}").format(
+                                                         code=code, file=there.file.loaded.path)))
                 else:
                     codes[code] = rec
     return index, problems
 
 
-def _ref(rec: Record, sub: tuple, index: Index, kind: str, what: str, where: str) -> Iterator[Problem]:
+def _ref(rec: Record, sub: tuple, index: Index, kind: str, message: str) -> Iterator[Problem]:
+    """``message``: one of the NO_* sentences above, untranslated."""
     value = _get(rec.data, sub)
     if isinstance(value, str) and value not in index.ids(kind):
         yield rec.problem(sub, "error",
-                          f"no {what} has id '{value}'; {where}{suggest(value, index.ids(kind))}")
+                          _(message).format(value=value, suggestion=suggest(value, index.ids(kind))))
 
 
 def _get(data: Any, path: tuple) -> Any:
@@ -142,46 +168,49 @@ def text_rules(f: SourceFile) -> Iterator[Problem]:
     for path, text in _walk_strings(f.loaded.data):
         m = PLACEHOLDER.search(text)
         if m:
-            yield f.loaded.problem(path, "warning", f"placeholder '{m.group(0)}' left in the text; "
-                                                    "fill in the real value or mark it unknown")
+            yield f.loaded.problem(path, "warning", _("placeholder '{text}' left in the text; fill in the real "
+                                                      "value or mark it unknown").format(text=m.group(0)),
+                                   topic="placeholder")
         if text.startswith("http://"):
-            yield f.loaded.problem(path, "warning", "link is not https://; use the https address")
+            yield f.loaded.problem(path, "warning", _("link is not https://; use the https address"))
 
 
 def _date_order(rec: Record, first: str, second: str) -> Iterator[Problem]:
     a, b = _date(rec.data.get(first)), _date(rec.data.get(second))
     if a and b and b < a:
-        yield rec.problem((second,), "error", f"{second} ({b.isoformat()}) is before {first} ({a.isoformat()})")
+        yield rec.problem((second,), "error", _("{key} ({date}) is before {other_key} ({other_date})").format(
+            key=second, date=b.isoformat(), other_key=first, other_date=a.isoformat()))
 
 
 def shared_rules(index: Index, catalogue_root: Path) -> Iterator[Problem]:
     for rec in index.ids("agencies").values():
-        yield from _ref(rec, ("successor",), index, "agencies", "agency", "successor must be an agency id")
+        yield from _ref(rec, ("successor",), index, "agencies", NO_SUCCESSOR_AGENCY)
         if rec.data.get("status") == "abolished" and "abolished_on" not in rec.data:
-            yield rec.problem(("status",), "warning", "abolished agency without abolished_on; add the date")
+            yield rec.problem(("status",), "warning", _("abolished agency without abolished_on; add the date"))
         if rec.data.get("level") == "huyen" and rec.data.get("status") != "abolished":
             yield rec.problem(("level",), "warning",
-                              "district level (huyen) no longer exists since 1 July 2025; "
-                              "mark the agency abolished or change its level")
+                              _("district level (huyen) no longer exists since 1 July 2025; "
+                                "mark the agency abolished or change its level"))
     for rec in index.ids("documents").values():
-        yield from _ref(rec, ("issued_by",), index, "procedures", "procedure",
-                        "issued_by must be the id of the procedure that issues this paper")
+        yield from _ref(rec, ("issued_by",), index, "procedures", NO_ISSUER)
         issuer = index.ids("procedures").get(rec.data.get("issued_by"))
         if issuer and _status(issuer) == "abolished":  # a warning: retiring must stay possible
             yield rec.problem(("issued_by",), "warning",
-                              f"procedure '{issuer.data['id']}' is abolished; point at its successor")
-        for i, _ in enumerate(rec.data.get("legal_basis") or []):
-            yield from _ref(rec, ("legal_basis", i), index, "legal", "legal document", "see catalogue/legal/")
+                              _("procedure '{id}' is abolished; point at its successor").format(
+                                  id=issuer.data["id"]))
+        for i in range(len(rec.data.get("legal_basis") or [])):
+            yield from _ref(rec, ("legal_basis", i), index, "legal", NO_LEGAL)
     for rec in index.ids("legal").values():
-        yield from _ref(rec, ("repealed_by",), index, "legal", "legal document", "see catalogue/legal/")
-        for i, _ in enumerate(rec.data.get("amended_by") or []):
-            yield from _ref(rec, ("amended_by", i), index, "legal", "legal document", "see catalogue/legal/")
+        yield from _ref(rec, ("repealed_by",), index, "legal", NO_LEGAL)
+        for i in range(len(rec.data.get("amended_by") or [])):
+            yield from _ref(rec, ("amended_by", i), index, "legal", NO_LEGAL)
         yield from _date_order(rec, "issued", "in_force")
         yield from _date_order(rec, "in_force", "repealed")
         if "issued" not in rec.data:
-            yield rec.problem(("id",), "warning", "issued date unknown; add it when the text is at hand")
+            yield rec.problem(("id",), "warning", _("issued date unknown; add it when the text is at hand"),
+                              topic="unknown")
     if index.office:
-        yield from _ref(index.office, ("agency",), index, "agencies", "agency", "see catalogue/agencies/")
+        yield from _ref(index.office, ("agency",), index, "agencies", NO_AGENCY)
     if index.calendar:
         yield from calendar_rules(index.calendar)
 
@@ -193,16 +222,18 @@ def calendar_rules(rec: Record) -> Iterator[Problem]:
             date = day.get("date")
             if date in seen:
                 yield rec.problem((group, i, "date"), "error",
-                                  f"{date} is already listed under {seen[date]}; list each day once")
+                                  _("{date} is already listed under {group}; list each day once").format(
+                                      date=date, group=seen[date]))
                 continue
             seen[date] = group
             d = _date(date)
             if d and group == "working_days" and d.weekday() < 5:
                 yield rec.problem((group, i, "date"), "warning",
-                                  f"{date} is a weekday, already a working day; working_days is for "
-                                  "Saturdays or Sundays worked to make up a swap")
+                                  _("{date} is a weekday, already a working day; working_days is for "
+                                    "Saturdays or Sundays worked to make up a swap").format(date=date))
             if d and group == "days_off" and d.weekday() >= 5:
-                yield rec.problem((group, i, "date"), "warning", f"{date} is a weekend day, already off")
+                yield rec.problem((group, i, "date"), "warning",
+                                  _("{date} is a weekend day, already off").format(date=date))
 
 
 def _status(rec: Record) -> str | None:
@@ -218,41 +249,41 @@ def procedure_rules(rec: Record, index: Index, catalogue_root: Path, today: dt.d
     pid = data["id"]
     rel = PurePosixPath(rec.file.rel)
     if rel.stem != pid:
-        yield rec.problem(("id",), "error", f"id '{pid}' differs from the file name '{rel.name}'; "
-                                            f"name the file {pid}.yaml")
+        yield rec.problem(("id",), "error", _("id '{id}' differs from the file name '{file}'; name the file "
+                                              "{id}.yaml").format(id=pid, file=rel.name))
     if data["field"] in index.ids("fields") and (len(rel.parts) != 3 or rel.parts[1] != data["field"]):
-        yield rec.problem(("field",), "error", f"the file must be in procedures/{data['field']}/ "
-                                               "to match its field")
-    yield from _ref(rec, ("field",), index, "fields", "field", "fields are listed in catalogue/fields.yaml")
-    for i, _ in enumerate(data.get("life_events") or []):
-        yield from _ref(rec, ("life_events", i), index, "life_events", "life event",
-                        "life events are listed in catalogue/fields.yaml")
+        yield rec.problem(("field",), "error", _("the file must be in procedures/{field}/ to match its "
+                                                 "field").format(field=data["field"]))
+    yield from _ref(rec, ("field",), index, "fields", NO_FIELD)
+    for i in range(len(data.get("life_events") or [])):
+        yield from _ref(rec, ("life_events", i), index, "life_events", NO_LIFE_EVENT)
     for role in ("deciding", "receiving"):
-        yield from _ref(rec, ("agencies", role), index, "agencies", "agency", "see catalogue/agencies/")
-    for i, _ in enumerate(_get(data, ("agencies", "coordinating")) or []):
-        yield from _ref(rec, ("agencies", "coordinating", i), index, "agencies", "agency", "see catalogue/agencies/")
-    for i, _ in enumerate(data["legal_basis"]):
-        yield from _ref(rec, ("legal_basis", i, "ref"), index, "legal", "legal document", "see catalogue/legal/")
+        yield from _ref(rec, ("agencies", role), index, "agencies", NO_AGENCY)
+    for i in range(len(_get(data, ("agencies", "coordinating")) or [])):
+        yield from _ref(rec, ("agencies", "coordinating", i), index, "agencies", NO_AGENCY)
+    for i in range(len(data["legal_basis"])):
+        yield from _ref(rec, ("legal_basis", i, "ref"), index, "legal", NO_LEGAL)
 
     active = _status(rec) == "active"
     if "huyen" in data["levels"] and active:
         yield rec.problem(("levels",), "warning",
-                          "district level (huyen) no longer exists since 1 July 2025; use xa or tinh")
+                          _("district level (huyen) no longer exists since 1 July 2025; use xa or tinh"))
     if active:
         for role in ("deciding", "receiving"):
             agency = index.ids("agencies").get(_get(data, ("agencies", role)))
             if agency and agency.data.get("status") == "abolished":
                 succ = agency.data.get("successor")
+                message = (_("agency '{id}' is abolished; its work passed to '{successor}'") if succ
+                           else _("agency '{id}' is abolished"))
                 yield rec.problem(("agencies", role), "warning",
-                                  f"agency '{agency.data['id']}' is abolished"
-                                  + (f"; its work passed to '{succ}'" if succ else ""))
+                                  message.format(id=agency.data["id"], successor=succ))
         for i, basis in enumerate(data["legal_basis"]):
             law = index.ids("legal").get(basis["ref"])
             repealed = _date(law.data.get("repealed")) if law else None
             if repealed and repealed <= today:
                 yield rec.problem(("legal_basis", i, "ref"), "warning",
-                                  f"'{law.data['number']}' is no longer in force since {repealed.isoformat()}; "
-                                  "review this procedure's legal basis")
+                                  _("'{number}' is no longer in force since {date}; review this procedure's "
+                                    "legal basis").format(number=law.data["number"], date=repealed.isoformat()))
 
     yield from lifecycle_rules(rec, index, today)
     yield from reference_rules(rec, index, catalogue_root)
@@ -273,25 +304,23 @@ def local_rules(rec: Record) -> Iterator[Problem]:
     yield from fee_rules(rec, questions)
     yield from channel_rules(rec)
     if not bad_condition:
-        yield from reachability(rec, questions, [c for _, c in conds])
+        yield from reachability(rec, questions, [c for _path, c in conds])
 
 
 def reference_rules(rec: Record, index: Index, root: Path) -> Iterator[Problem]:
     """Shared papers, forms and agencies that documents and channels point at."""
     for i, d in enumerate(rec.data["documents"]):
         if "ref" in d:
-            yield from _ref(rec, ("documents", i, "ref"), index, "documents", "shared document",
-                            "see catalogue/documents/")
+            yield from _ref(rec, ("documents", i, "ref"), index, "documents", NO_SHARED)
         for j, alt in enumerate(d.get("one_of") or []):
             if "ref" in alt:
-                yield from _ref(rec, ("documents", i, "one_of", j, "ref"), index, "documents",
-                                "shared document", "see catalogue/documents/")
+                yield from _ref(rec, ("documents", i, "one_of", j, "ref"), index, "documents", NO_SHARED)
             if "form" in alt:
                 yield from _form_rules(rec, ("documents", i, "one_of", j, "form"), alt["form"], root)
         if "form" in d:
             yield from _form_rules(rec, ("documents", i, "form"), d["form"], root)
-    for i, _ in enumerate(rec.data["channels"]):
-        yield from _ref(rec, ("channels", i, "where"), index, "agencies", "agency", "see catalogue/agencies/")
+    for i in range(len(rec.data["channels"])):
+        yield from _ref(rec, ("channels", i, "where"), index, "agencies", NO_AGENCY)
 
 
 def _conditions(data: dict) -> Iterator[tuple[tuple, dict]]:
@@ -313,57 +342,59 @@ def lifecycle_rules(rec: Record, index: Index, today: dt.date) -> Iterator[Probl
     if status in ("abolished", "suspended"):
         for key in ("since", "reason"):
             if key not in life:
-                yield rec.problem(("lifecycle", "status"), "warning",
-                                  f"{'an' if status == 'abolished' else 'a'} {status} procedure should say {key}: "
-                                  f"add lifecycle.{key}")
+                yield rec.problem(("lifecycle", "status"), "warning", _(LIFECYCLE_MISSING[status, key]))
     if successor_id is not None:
         if status == "active":
             yield rec.problem(("lifecycle", "superseded_by"), "error",
-                              "an active procedure cannot be superseded; set status: abolished, "
-                              "or remove superseded_by")
+                              _("an active procedure cannot be superseded; set status: abolished, "
+                                "or remove superseded_by"))
         if successor_id == rec.data["id"]:
-            yield rec.problem(("lifecycle", "superseded_by"), "error", "a procedure cannot supersede itself")
+            yield rec.problem(("lifecycle", "superseded_by"), "error", _("a procedure cannot supersede itself"))
         successor = index.ids("procedures").get(successor_id)
         if successor is None:
-            yield from _ref(rec, ("lifecycle", "superseded_by"), index, "procedures", "procedure",
-                            "superseded_by must be the id of the procedure that replaces this one")
+            yield from _ref(rec, ("lifecycle", "superseded_by"), index, "procedures", NO_SUCCESSOR)
         elif _status(successor) != "active" and successor_id != rec.data["id"]:
+            other = _status(successor)
+            known = isinstance(other, str) and other in SUCCESSOR_NOT_ACTIVE
+            message = (_(SUCCESSOR_NOT_ACTIVE[other]) if known
+                       else _("successor '{id}' is {status}; point at an active procedure"))
             yield rec.problem(("lifecycle", "superseded_by"), "error",
-                              f"successor '{successor_id}' is {_status(successor)}; "
-                              "point at an active procedure")
+                              message.format(id=successor_id, status=other))
     reviewed = _date(life.get("last_reviewed"))
     if reviewed and reviewed > today:
         yield rec.problem(("lifecycle", "last_reviewed"), "warning",
-                          f"last_reviewed {reviewed.isoformat()} is in the future")
+                          _("last_reviewed {date} is in the future").format(date=reviewed.isoformat()))
 
 
 def question_rules(rec: Record) -> Iterator[Problem]:
     seen: set[str] = set()
     used: set[str] = set()
-    for _, c in _conditions(rec.data):
+    for _path, c in _conditions(rec.data):
         used |= conditions.keys_in(c)
     for fee in rec.data["fees"]:
         used |= {fee[k] for k in ("units", "times", "of") if k in fee}
     for i, q in enumerate(rec.data.get("questions") or []):
         key, qtype = q["key"], q["type"]
         if key in seen:
-            yield rec.problem(("questions", i, "key"), "error", f"question key '{key}' is used twice")
+            yield rec.problem(("questions", i, "key"), "error",
+                              _("question key '{key}' is used twice").format(key=key))
             continue
         seen.add(key)
         if key not in used:
             yield rec.problem(("questions", i, "key"), "warning",
-                              f"question '{key}' changes nothing: no condition or fee uses it")
+                              _("question '{key}' changes nothing: no condition or fee uses it").format(key=key))
         if qtype != "choice" and "options" in q:
-            yield rec.problem(("questions", i, "options"), "error", "options only go with type: choice")
+            yield rec.problem(("questions", i, "options"), "error", _("options only go with type: choice"))
         if qtype != "number":
             for k in ("unit", "min", "max"):
                 if k in q:
-                    yield rec.problem(("questions", i, k), "error", f"{k} only goes with type: number")
+                    yield rec.problem(("questions", i, k), "error",
+                                      _("{key} only goes with type: number").format(key=k))
         values = [o["value"] for o in q.get("options") or []]
         if len(set(values)) != len(values):
-            yield rec.problem(("questions", i, "options"), "error", "two options have the same value")
+            yield rec.problem(("questions", i, "options"), "error", _("two options have the same value"))
         if "min" in q and "max" in q and q["max"] < q["min"]:
-            yield rec.problem(("questions", i, "max"), "error", "max is smaller than min")
+            yield rec.problem(("questions", i, "max"), "error", _("max is smaller than min"))
         if "default" in q:
             problem = conditions.value_problem(q, "eq", q["default"])
             if problem:
@@ -377,10 +408,11 @@ def _form_rules(rec: Record, sub: tuple, form: dict, root: Path) -> Iterator[Pro
     forms = (root / "forms").resolve()
     target = (root / file).resolve()
     if forms not in target.parents:
-        yield rec.problem(sub + ("file",), "error", "form path must stay inside catalogue/forms/")
+        yield rec.problem(sub + ("file",), "error", _("form path must stay inside catalogue/forms/"))
     elif not target.is_file():
         have = sorted(p.relative_to(root).as_posix() for p in forms.rglob("*") if p.is_file()) if forms.is_dir() else []
-        yield rec.problem(sub + ("file",), "error", f"form file '{file}' does not exist{suggest(file, have)}")
+        yield rec.problem(sub + ("file",), "error", _("form file '{file}' does not exist{suggestion}").format(
+            file=file, suggestion=suggest(file, have)))
 
 
 def document_rules(rec: Record) -> Iterator[Problem]:
@@ -388,25 +420,28 @@ def document_rules(rec: Record) -> Iterator[Problem]:
     channels = {c["kind"] for c in rec.data["channels"]}
     for i, d in enumerate(rec.data["documents"]):
         if d["id"] in seen:
-            yield rec.problem(("documents", i, "id"), "error", f"document id '{d['id']}' is used twice")
+            yield rec.problem(("documents", i, "id"), "error",
+                              _("document id '{id}' is used twice").format(id=d["id"]))
         seen.add(d["id"])
         kinds = [k for k in ("name", "ref", "one_of") if k in d]
         if len(kinds) != 1:
-            yield rec.problem(("documents", i), "error",
-                              "a document needs exactly one of name, ref (a shared document) or one_of "
-                              f"(alternatives){'; found ' + ', '.join(kinds) if kinds else ''}", at_key=True)
+            message = (_("a document needs exactly one of name, ref (a shared document) or one_of "
+                         "(alternatives); found {keys}") if kinds
+                       else _("a document needs exactly one of name, ref (a shared document) or one_of "
+                              "(alternatives)"))
+            yield rec.problem(("documents", i), "error", message.format(keys=", ".join(kinds)), at_key=True)
         for j, alt in enumerate(d.get("one_of") or []):
             if ("name" in alt) == ("ref" in alt):
                 yield rec.problem(("documents", i, "one_of", j), "error",
-                                  "each alternative needs exactly one of name or ref", at_key=True)
+                                  _("each alternative needs exactly one of name or ref"), at_key=True)
         if not any(d.get(k) for k in ("originals", "certified_copies", "copies", "quantity_note")):
             yield rec.problem(("documents", i), "warning",
-                              "quantity unknown: give originals, certified_copies or copies "
-                              "(or quantity_note)", at_key=True)
+                              _("quantity unknown: give originals, certified_copies or copies "
+                                "(or quantity_note)"), at_key=True, topic="unknown")
         for j, ch in enumerate(d.get("channels") or []):
             if ch not in channels:
                 yield rec.problem(("documents", i, "channels", j), "error",
-                                  f"the procedure has no {ch} channel")
+                                  _("the procedure has no {channel} channel").format(channel=ch))
         yield from _date_order(Record(rec.file, ("documents", i), d), "valid_from", "valid_to")
 
 
@@ -416,57 +451,64 @@ def fee_rules(rec: Record, questions: dict[str, dict]) -> Iterator[Problem]:
         kind = fee["kind"]
         at = Record(rec.file, ("fees", i), fee)
         if kind == "per_unit" and "amount" not in fee and "tiers" not in fee:
-            yield at.problem(("kind",), "error", "a per_unit fee needs amount (per unit) or tiers")
+            yield at.problem(("kind",), "error", _("a per_unit fee needs amount (per unit) or tiers"))
         if kind == "percent" and "of" not in fee:
             yield at.problem(("kind",), "error",
-                             "a percent fee needs of: the number question that holds the declared value")
+                             _("a percent fee needs of: the number question that holds the declared value"))
         if kind in ("free", "unknown", "set_by_province"):
             for k in ("amount", "tiers", "percent", "cap"):
                 if k in fee:
-                    yield at.problem((k,), "error", f"{k} does not go with kind: {kind}")
+                    yield at.problem((k,), "error",
+                                     _("{key} does not go with kind: {kind}").format(key=k, kind=kind))
         if kind == "unknown":
-            yield at.problem(("kind",), "warning", "fee amount unknown: find the source and fill it in")
+            yield at.problem(("kind",), "warning", _("fee amount unknown: find the source and fill it in"),
+                             topic="unknown")
         if kind == "set_by_province" and "note" not in fee:
             yield at.problem(("kind",), "warning",
-                             "say in note which provincial decision sets the amount, if known")
+                             _("say in note which provincial decision sets the amount, if known"))
         for k in ("units", "times", "of"):
             key = fee.get(k)
             if key is not None:
                 q = questions.get(key)
                 if q is None:
-                    yield at.problem((k,), "error", f"no question has key '{key}'{suggest(key, questions)}")
+                    yield at.problem((k,), "error", _("no question has key '{key}'{suggestion}").format(
+                        key=key, suggestion=suggest(key, questions)))
                 elif q["type"] != "number":
-                    yield at.problem((k,), "error", f"question '{key}' must be of type number")
+                    yield at.problem((k,), "error", _("question '{key}' must be of type number").format(key=key))
         previous_to = 0
         for j, tier in enumerate(fee.get("tiers") or []):
             if tier["from"] != previous_to + 1:
                 yield at.problem(("tiers", j, "from"), "error",
-                                 f"tiers must follow each other: this one should start at {previous_to + 1}")
+                                 _("tiers must follow each other: this one should start at {start}").format(
+                                     start=previous_to + 1))
             if "to" in tier and tier["to"] < tier["from"]:
-                yield at.problem(("tiers", j, "to"), "error", "to is smaller than from")
+                yield at.problem(("tiers", j, "to"), "error", _("to is smaller than from"))
             previous_to = tier.get("to", 10**9)
         if "min" in fee and "max" in fee and fee["max"] < fee["min"]:
-            yield at.problem(("max",), "error", "max is smaller than min")
+            yield at.problem(("max",), "error", _("max is smaller than min"))
         for j, ch in enumerate(fee.get("channels") or []):
             if ch not in channels:
-                yield at.problem(("channels", j), "error", f"the procedure has no {ch} channel")
+                yield at.problem(("channels", j), "error",
+                                 _("the procedure has no {channel} channel").format(channel=ch))
         yield from _date_order(at, "valid_from", "valid_to")
         for j, red in enumerate(fee.get("reductions") or []):
             yield from _date_order(Record(rec.file, ("fees", i, "reductions", j), red), "valid_from", "valid_to")
         if "source" not in fee and kind not in ("unknown",):
-            yield at.problem(("kind",), "warning", "fee has no source: cite the legal article or page")
+            yield at.problem(("kind",), "warning", _("fee has no source: cite the legal article or page"))
 
 
 def _time_rules(rec: Record, sub: tuple, time: dict) -> Iterator[Problem]:
     unit = time["unit"]
     if unit == "unknown":
-        yield rec.problem(sub + ("unit",), "warning", "processing time unknown: find the source and fill it in")
+        yield rec.problem(sub + ("unit",), "warning", _("processing time unknown: find the source and fill it in"),
+                          topic="unknown")
     if unit in ("same_day", "unknown") and "amount" in time:
-        yield rec.problem(sub + ("amount",), "error", f"amount does not go with unit: {unit}")
+        yield rec.problem(sub + ("amount",), "error", _("amount does not go with unit: {unit}").format(unit=unit))
     if "cutoff" in time and unit != "same_day":
-        yield rec.problem(sub + ("cutoff",), "error", "cutoff only goes with unit: same_day")
+        yield rec.problem(sub + ("cutoff",), "error", _("cutoff only goes with unit: same_day"))
     if unit not in ("unknown",) and "source" not in time:
-        yield rec.problem(sub + ("unit",), "warning", "time limit has no source: cite the legal article or page")
+        yield rec.problem(sub + ("unit",), "warning",
+                          _("time limit has no source: cite the legal article or page"))
 
 
 def channel_rules(rec: Record) -> Iterator[Problem]:
@@ -475,21 +517,25 @@ def channel_rules(rec: Record) -> Iterator[Problem]:
     for i, ch in enumerate(rec.data["channels"]):
         kind = ch["kind"]
         if kind in seen:
-            yield rec.problem(("channels", i, "kind"), "error", f"channel {kind} is listed twice")
+            yield rec.problem(("channels", i, "kind"), "error",
+                              _("channel {kind} is listed twice").format(kind=kind))
         seen.add(kind)
         if kind != "online":
             for k in ("online_level", "legacy_level", "url"):
                 if k in ch:
-                    yield rec.problem(("channels", i, k), "error", f"{k} only goes with kind: online")
+                    yield rec.problem(("channels", i, k), "error",
+                                      _("{key} only goes with kind: online").format(key=k))
         elif "online_level" not in ch:
             yield rec.problem(("channels", i, "kind"), "warning",
-                              "online service level unknown: add online_level (full or partial)")
+                              _("online service level unknown: add online_level (full or partial)"),
+                              topic="unknown")
         if "processing_time" in ch:
             yield from _time_rules(rec, ("channels", i, "processing_time"), ch["processing_time"])
 
 
 def _describe(answers: dict) -> str:
-    return ", ".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in answers.items()) or "any answers"
+    """The answers as the YAML would write them: "nop_thay=true, so_ban=2" (never translated)."""
+    return ", ".join(f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in answers.items())
 
 
 def reachability(rec: Record, questions: dict[str, dict], conds: list) -> Iterator[Problem]:
@@ -497,7 +543,8 @@ def reachability(rec: Record, questions: dict[str, dict], conds: list) -> Iterat
     combos, total = conditions.answer_space(questions, conds)
     if total > len(combos):
         yield rec.problem(("questions",), "warning",
-                          f"{total:,} answer combinations; only the first {len(combos):,} were checked",
+                          _("{total:,} answer combinations; only the first {checked:,} were checked").format(
+                              total=total, checked=len(combos)),
                           at_key=True)
     docs = rec.data["documents"]
     reached = [False] * len(docs)
@@ -512,11 +559,13 @@ def reachability(rec: Record, questions: dict[str, dict], conds: list) -> Iterat
     for i, d in enumerate(docs):
         if not reached[i]:
             yield rec.problem(("documents", i, "when"), "error",
-                              "no answers make this document required: the condition can never hold")
+                              _("no answers make this document required: the condition can never hold"))
     if empty_for is not None:
-        yield rec.problem(("documents",), "error",
-                          f"no document is required when {_describe(empty_for)}; "
-                          "add a document for that case or change the conditions", at_key=True)
+        message = (_("no document is required when {answers}; add a document for that case or change the "
+                     "conditions") if empty_for
+                   else _("no document is required when any answers; add a document for that case or change "
+                          "the conditions"))
+        yield rec.problem(("documents",), "error", message.format(answers=_describe(empty_for)), at_key=True)
     yield from _fee_coverage(rec, combos)
 
 
@@ -528,7 +577,11 @@ def _fee_coverage(rec: Record, combos: list[dict]) -> Iterator[Problem]:
                      if not any(channel in fee.get("channels", [channel])
                                 and conditions.holds(fee.get("when"), answers) for fee in fees)]
         if uncovered:
-            case = "" if len(uncovered) == len(combos) else f" when {_describe(uncovered[0])}"
+            if len(uncovered) == len(combos):
+                message = _("no fee entry applies on the {channel} channel; add one (kind: free if nothing "
+                            "is charged)")
+            else:
+                message = _("no fee entry applies on the {channel} channel when {answers}; add one (kind: free "
+                            "if nothing is charged)")
             yield rec.problem(("fees",), "warning",
-                              f"no fee entry applies on the {channel} channel{case}; "
-                              "add one (kind: free if nothing is charged)", at_key=True)
+                              message.format(channel=channel, answers=_describe(uncovered[0])), at_key=True)

@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from thutuc.check import CheckResult, check_catalogue, today_vn
 from thutuc.edit import atomic_write, dump, load
+from thutuc.i18n import _
 from thutuc.problems import Problem, suggest
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "procedure.yaml"
@@ -67,11 +68,12 @@ def id_problem(pid: str) -> str | None:
     hint = ""
     slug = slugify(pid)
     if slug and slug != pid and re.fullmatch(rule["pattern"].lstrip("^").rstrip("$"), slug):
-        hint = f"; did you mean '{slug}'?"
+        hint = "; " + _("did you mean {choice}?").format(choice=f"'{slug}'")
     if len(pid) > rule.get("maxLength", 10**6):
-        return f"the id '{pid}' is {len(pid)} characters long; use at most {rule['maxLength']}"
-    return (f"'{pid}' is not a valid id: use lower-case letters a-z without accents, digits and single "
-            f"hyphens, e.g. dang-ky-khai-sinh{hint}")
+        return _("the id '{id}' is {length} characters long; use at most {max}").format(
+            id=pid, length=len(pid), max=rule["maxLength"])
+    return _("'{id}' is not a valid id: use lower-case letters a-z without accents, digits and single "
+             "hyphens, e.g. dang-ky-khai-sinh{hint}").format(id=pid, hint=hint)
 
 
 # -- checking a file that does not exist yet ---------------------------------------------------
@@ -186,10 +188,10 @@ def _guess(result: CheckResult, field_id: str, today: dt.date) -> _Guess:
     legal = pick(lambda d: [b.get("ref") for b in d.get("legal_basis") or [] if isinstance(b, dict)], live_law) \
         or next((ref for ref in sorted(laws) if live_law(ref)), None)
     if receiving is None:
-        raise ScaffoldError("the catalogue has no agency yet: add the agencies to catalogue/agencies/ first")
+        raise ScaffoldError(_("the catalogue has no agency yet: add the agencies to catalogue/agencies/ first"))
     if legal is None:
-        raise ScaffoldError("the catalogue has no legal document in force yet: add the legal basis to "
-                            "catalogue/legal/ first")
+        raise ScaffoldError(_("the catalogue has no legal document in force yet: add the legal basis to "
+                              "catalogue/legal/ first"))
     agency_level = agencies[deciding].data.get("level")
     level = pick(lambda d: d.get("levels") or [], lambda v: v != "huyen") \
         or (agency_level if agency_level not in (None, "huyen") else "xa")
@@ -244,7 +246,7 @@ def _find_procedure(result: CheckResult, ref: str):
     if rec is None:
         rec = next((r for r in procs.values() if r.data.get("code") == ref), None)
     if rec is None:
-        raise ScaffoldError(f"no procedure '{ref}' to copy from{suggest(ref, procs)}")
+        raise ScaffoldError(_("no procedure '{id}' to copy from{hint}").format(id=ref, hint=suggest(ref, procs)))
     return rec
 
 
@@ -262,7 +264,7 @@ def new_procedure(root: Path | str, pid: str, field_id: str | None = None, sourc
     if problem:
         raise ScaffoldError(problem)
     if not root.is_dir():
-        raise ScaffoldError(f"no catalogue folder '{root}'")
+        raise ScaffoldError(_("no catalogue folder '{path}'").format(path=root))
     today = today or today_vn()
     display = str(root).rstrip("/")
     before = check_catalogue(root, today=today)
@@ -270,16 +272,21 @@ def new_procedure(root: Path | str, pid: str, field_id: str | None = None, sourc
     fields = before.index.ids("fields")
     if field_id is None:
         if src is None:
-            raise ScaffoldError(f"say which field with --field; fields: {', '.join(sorted(fields))}")
+            raise ScaffoldError(_("say which field with --field; fields: {fields}").format(
+                fields=", ".join(sorted(fields))))
         field_id = src.data.get("field")
     if field_id not in fields:
-        hint = suggest(field_id, fields) or (f"; fields: {', '.join(sorted(fields))}" if fields else "")
-        raise ScaffoldError(f"no field '{field_id}' in {display}/fields.yaml{hint}")
+        hint = suggest(field_id, fields)
+        if hint or not fields:
+            raise ScaffoldError(_("no field '{field}' in {path}{hint}").format(
+                field=field_id, path=f"{display}/fields.yaml", hint=hint))
+        raise ScaffoldError(_("no field '{field}' in {path}; fields: {fields}").format(
+            field=field_id, path=f"{display}/fields.yaml", fields=", ".join(sorted(fields))))
     existing = before.index.ids("procedures").get(pid)
     on_disk = sorted((root / "procedures").glob(f"*/{pid}.yaml"))
     if existing is not None or on_disk:
         where = existing.file.loaded.path if existing is not None else f"{display}/{on_disk[0].relative_to(root).as_posix()}"
-        raise ScaffoldError(f"a procedure with id '{pid}' already exists: {where}")
+        raise ScaffoldError(_("a procedure with id '{id}' already exists: {path}").format(id=pid, path=where))
     if not title and ask_title is not None:
         title = ask_title()
     title = " ".join(unicodedata.normalize("NFC", title).split()) if title else None
@@ -290,12 +297,13 @@ def new_procedure(root: Path | str, pid: str, field_id: str | None = None, sourc
     known = set(before.problems)
     new_errors = [p for p in after.problems if p.severity == "error" and p not in known]
     if new_errors:
-        raise ScaffoldError("the new procedure would bring errors into the catalogue; nothing was written",
+        raise ScaffoldError(_("the new procedure would bring errors into the catalogue; nothing was written"),
                             new_errors)
     path = root / rel
     if not dry_run:
         if path.exists():  # appeared while we were checking
-            raise ScaffoldError(f"a procedure with id '{pid}' already exists: {display}/{rel}")
+            raise ScaffoldError(_("a procedure with id '{id}' already exists: {path}").format(
+                id=pid, path=f"{display}/{rel}"))
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, text)
     mine = [p for p in after.problems if p.path == f"{display}/{rel}"]
@@ -321,7 +329,10 @@ def schema_file(name: str) -> Path:
     names = schema_names()
     if base not in names:
         hint = suggest(base, names)
-        raise ValueError(f"no schema '{name}'{hint}{' ' if hint else '; '}schemas: {', '.join(names)}")
+        if hint:
+            raise ValueError(_("no schema '{name}'{hint} schemas: {names}").format(
+                name=name, hint=hint, names=", ".join(names)))
+        raise ValueError(_("no schema '{name}'; schemas: {names}").format(name=name, names=", ".join(names)))
     return schema_dir() / f"{base}.schema.json"
 
 

@@ -13,20 +13,46 @@ import jsonschema_rs
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
+from thutuc.i18n import N_, _
 from thutuc.problems import Problem, suggest
 from thutuc.yamlload import Loaded
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 KINDS = ("procedure", "legal", "agencies", "documents", "fields", "calendar", "office")
 
+# Marked with N_ here, translated with _() where used: the language is chosen after import.
 _TYPE_WORDS = {
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "array": "a list (lines starting with '- ')",
-    "object": "a mapping of 'key: value' lines",
-    "null": "empty",
+    "string": N_("text"),
+    "integer": N_("a whole number"),
+    "number": N_("a number"),
+    "boolean": N_("true or false"),
+    "array": N_("a list (lines starting with '- ')"),
+    "object": N_("a mapping of 'key: value' lines"),
+    "null": N_("empty"),
+}
+
+# The first sentence of the description of each schema value that has a pattern, as the
+# "not in the right form" message quotes it, marked so that it is translated; a description
+# not listed here is shown as the schema writes it. Keep in step with schemas/*.schema.json.
+_PATTERN_DESCRIPTIONS = (
+    N_("Phone number as dialled, e.g. 0227 3851 234"),
+    N_("Contact e-mail address"),
+    N_("A stable id in lower case ASCII with hyphens, e.g. dang-ky-khai-sinh"),
+    N_("A stable key for an applicant's answer, lower case ASCII with underscores, e.g. nop_thay"),
+    N_("A calendar date written YYYY-MM-DD, e.g. 2026-01-01"),
+    N_("24-hour time written HH:MM, e.g. 15:00"),
+    N_("An https:// address"),
+    N_('The code on the national portal, always in quotes: "1.001193"; a province may append a '
+       'suffix: "1.000948.H38"'),
+    N_("Result code on the national portal, e.g"),
+    N_("Path under catalogue/, e.g. forms/to-khai-khai-sinh.pdf"),
+)
+
+_BOUNDS = {
+    "minimum": N_("must be at least {limit}, not {value}"),
+    "exclusiveMinimum": N_("must be more than {limit}, not {value}"),
+    "maximum": N_("must be at most {limit}, not {value}"),
+    "exclusiveMaximum": N_("must be less than {limit}, not {value}"),
 }
 
 
@@ -69,81 +95,145 @@ def validator(kind: str):
     strict = validators.extend(
         Draft202012Validator,
         type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
-            "integer", lambda _, v: isinstance(v, int) and not isinstance(v, bool)),
+            "integer", lambda _checker, v: isinstance(v, int) and not isinstance(v, bool)),
     )
     return strict(schema(kind), registry=_registry(), format_checker=FormatChecker())
 
 
 def _type_name(value: Any) -> str:
     if value is None:
-        return "empty"
+        return _("empty")
     if isinstance(value, bool):
-        return "true/false"
+        return _("true/false")
     if isinstance(value, int):
-        return "a whole number"
+        return _("a whole number")
     if isinstance(value, float):
-        return "a decimal number"
+        return _("a decimal number")
     if isinstance(value, str):
-        return "text"
+        return _("text")
     if isinstance(value, list):
-        return "a list"
-    return "a mapping"
+        return _("a list")
+    return _("a mapping")
 
 
-def _example(error: ValidationError) -> str:
+def _types(want: list) -> str:
+    """The wanted types in words: "text or a number"."""
+    words = [_(_TYPE_WORDS[w]) if w in _TYPE_WORDS else w for w in want]
+    out = words[0]
+    for word in words[1:]:
+        out = _("{first} or {second}").format(first=out, second=word)
+    return out
+
+
+def _example(error: ValidationError) -> str | None:
+    """The schema's first example as written in JSON (it is not translated), or None."""
     examples = error.schema.get("examples") if isinstance(error.schema, dict) else None
-    return f", e.g. {json.dumps(examples[0], ensure_ascii=False)}" if examples else ""
+    return json.dumps(examples[0], ensure_ascii=False) if examples else None
+
+
+def _unknown_keys(path: tuple, keys, allowed: list) -> Iterator[tuple[tuple, str, bool]]:
+    for name in sorted(k for k in keys if k not in allowed):
+        yield path + (name,), _("unknown key '{key}'{suggestion}").format(
+            key=name, suggestion=suggest(name, allowed)), True
 
 
 def _messages(error: ValidationError, loaded: Loaded) -> Iterator[tuple[tuple, str, bool]]:
-    """(path, message, point-at-key) for one jsonschema error."""
+    """(path, message, point-at-key) for one jsonschema error: always one of ours, never
+    jsonschema's own English."""
     path = tuple(error.absolute_path)
     v, inst = error.validator, error.instance
+    value = error.validator_value
     if v == "required":
-        for name in error.validator_value:
+        for name in value:
             if isinstance(inst, dict) and name not in inst:
-                yield path, f"missing required key '{name}'", True
+                yield path, _("missing required key '{key}'").format(key=name), True
     elif v == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        for name in sorted(k for k in inst if k not in allowed):
-            yield path + (name,), f"unknown key '{name}'{suggest(name, allowed)}", True
+        yield from _unknown_keys(path, inst, list(error.schema.get("properties", {})))
+    elif v == "unevaluatedProperties":
+        props = error.schema.get("properties", {})
+        patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+        extra = [k for k in inst if k not in props and not any(p.search(k) for p in patterns)]
+        if extra:
+            yield from _unknown_keys(path, extra, list(props))
+        else:
+            yield path, _("has a key that is not allowed here"), False
     elif v == "type":
-        want = error.validator_value
-        want = want if isinstance(want, list) else [want]
-        words = " or ".join(_TYPE_WORDS.get(w, w) for w in want)
-        got = _type_name(inst)
-        hint = ""
+        want = value if isinstance(value, list) else [value]
+        args = {"expected": _types(want), "actual": _type_name(inst)}
         raw = loaded.raw.get(path)
+        example = _example(error)
         if "string" in want and raw is not None:
-            hint = f"; put it in quotes to keep it as written: \"{raw}\""
+            message = _("must be {expected}, not {actual}; put it in quotes to keep it as written: "
+                        "\"{raw}\"").format(raw=raw, **args)
         elif "integer" in want and (raw or str(inst)).replace(".", "").isdigit():
-            hint = f"; write it without dots or spaces, e.g. {(raw or str(inst)).replace('.', '')}"
+            message = _("must be {expected}, not {actual}; write it without dots or spaces, "
+                        "e.g. {digits}").format(digits=(raw or str(inst)).replace(".", ""), **args)
         elif "boolean" in want and isinstance(inst, str) and inst.lower() in {"yes", "no", "on", "off", "y", "n", "có", "không"}:
-            hint = "; write true or false"
-        yield path, f"must be {words}{_example(error) if not hint else ''}, not {got}{hint}", False
+            message = _("must be {expected}, not {actual}; write true or false").format(**args)
+        elif example is not None:
+            message = _("must be {expected}, e.g. {example}, not {actual}").format(example=example, **args)
+        else:
+            message = _("must be {expected}, not {actual}").format(**args)
+        yield path, message, False
     elif v in ("enum", "const"):
-        choices = error.validator_value if v == "enum" else [error.validator_value]
+        choices = value if v == "enum" else [value]
         shown = ", ".join(str(c) for c in choices)
-        yield path, f"'{inst}' is not allowed; use one of: {shown}{suggest(inst, choices)}", False
+        yield path, _("'{value}' is not allowed; use one of: {choices}{suggestion}").format(
+            value=inst, choices=shown, suggestion=suggest(inst, choices)), False
     elif v == "pattern":
         desc = re.split(r"\.\s+(?=[A-Z])", error.schema.get("description", ""))[0].rstrip(".")
-        yield path, f"'{inst}' is not in the right form{_example(error)}" + (f" ({desc})" if desc else ""), False
+        example = _example(error)
+        if example is not None and desc:
+            message = _("'{value}' is not in the right form, e.g. {example} ({description})")
+        elif example is not None:
+            message = _("'{value}' is not in the right form, e.g. {example}")
+        elif desc:
+            message = _("'{value}' is not in the right form ({description})")
+        else:
+            message = _("'{value}' is not in the right form")
+        yield path, message.format(value=inst, example=example, description=_(desc) if desc else ""), False
     elif v == "format":
-        yield path, f"'{inst}' is not a real {error.validator_value} (write YYYY-MM-DD)", False
-    elif v in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        words = {"minimum": "at least", "exclusiveMinimum": "more than",
-                 "maximum": "at most", "exclusiveMaximum": "less than"}[v]
-        yield path, f"must be {words} {error.validator_value}, not {inst}", False
+        if value == "date":
+            yield path, _("'{value}' is not a real date (write YYYY-MM-DD)").format(value=inst), False
+        else:
+            yield path, _("'{value}' is not in the form {format}").format(value=inst, format=value), False
+    elif v in _BOUNDS:
+        yield path, _(_BOUNDS[v]).format(limit=value, value=inst), False
+    elif v == "multipleOf":
+        yield path, _("must be a multiple of {step}, not {value}").format(step=value, value=inst), False
     elif v == "minItems":
-        yield path, f"needs at least {error.validator_value} item(s)", False
+        yield path, _("needs at least {count} item(s)").format(count=value), False
+    elif v == "maxItems":
+        yield path, _("has more than {count} item(s); remove the extra ones").format(count=value), False
     elif v == "uniqueItems":
-        yield path, "has the same item twice; remove the repeat", False
+        yield path, _("has the same item twice; remove the repeat"), False
     elif v in ("minLength", "minProperties"):
-        yield path, "must not be empty", False
+        yield path, _("must not be empty"), False
     elif v == "maxLength":
-        yield path, f"is longer than {error.validator_value} characters", False
-    else:
-        yield path, error.message, False
+        yield path, _("is longer than {limit} characters").format(limit=value), False
+    elif v == "maxProperties":
+        yield path, _("has more than {count} key(s)").format(count=value), False
+    elif v == "dependentRequired":
+        for name, needs in value.items():
+            if isinstance(inst, dict) and name in inst:
+                for other in needs:
+                    if other not in inst:
+                        yield path + (name,), _("'{key}' needs '{other}' too; add {other}").format(
+                            key=name, other=other), True
+    elif v == "oneOf" and not error.context:  # more than one alternative matched
+        yield path, _("matches more than one of the allowed forms; keep only one"), False
+    elif v in ("anyOf", "oneOf"):
+        yield path, _("does not match any of the allowed forms"), False
+    elif v == "not":
+        yield path, _("this value is not allowed here"), False
+    elif v in ("contains", "minContains"):
+        yield path, _("does not contain a required item"), False
+    elif v == "maxContains":
+        yield path, _("contains too many items of one kind"), False
+    elif v in ("items", "prefixItems", "unevaluatedItems"):
+        yield path, _("has more items than allowed"), False
+    else:  # false schema, or a keyword our schemas do not use yet
+        yield path, _("this value is not accepted here (schema rule: {rule})").format(rule=v or "false"), False
 
 
 def validate(loaded: Loaded, kind: str) -> list[Problem]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from thutuc.build import generate, mkdocs_config, write_if_changed
+from thutuc.i18n import _
 from thutuc.model import load
 from thutuc.problems import format_text
 
@@ -36,7 +37,7 @@ def regenerate(catalogue: Path, gen: Path, as_of: dt.date, echo: Callable[[str],
             write_if_changed(index, "# Danh mục đang có lỗi\n\nXem danh sách lỗi ở trên.\n")
         return False
     pages = generate(cat, gen, as_of, cat.office.get("site_url"))
-    echo(f"preview: {pages} pages up to date ({result.warnings} warning(s))")
+    echo(_("preview: {pages} pages up to date ({warnings} warning(s))").format(pages=pages, warnings=result.warnings))
     return True
 
 
@@ -50,7 +51,7 @@ def watch(catalogue: Path, gen: Path, as_of: dt.date, echo: Callable[[str], None
             try:
                 regenerate(catalogue, gen, as_of, echo)
             except Exception as exc:  # noqa: BLE001 - the preview must survive anything
-                echo(f"preview: could not regenerate: {exc}")
+                echo(_("preview: could not regenerate: {error}").format(error=exc))
 
 
 def serve(catalogue: Path, gen: Path, host: str, port: int, as_of: dt.date,
@@ -64,7 +65,8 @@ def serve(catalogue: Path, gen: Path, host: str, port: int, as_of: dt.date,
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     regenerate(catalogue, gen, as_of, echo)
-    echo(f"preview on http://{host}:{port}/ — save a YAML file and the page reloads; Ctrl+C stops")
+    echo(_("preview on {address} — save a YAML file and the page reloads; Ctrl+C stops").format(
+        address=f"http://{host}:{port}/"))
     stop = threading.Event()
     thread = threading.Thread(target=watch, args=(catalogue, gen, as_of, echo, stop), daemon=True)
     thread.start()

@@ -9,6 +9,7 @@ from typing import Any, Iterable, Mapping
 from thutuc import vi
 from thutuc.conditions import holds
 from thutuc.fees import in_force
+from thutuc.i18n import _
 from thutuc.model import Document, Procedure, Question
 from thutuc.problems import suggest
 
@@ -40,7 +41,7 @@ def parse_answer(q: Question, raw: Any) -> Any:
             return True
         if word in {vi.fold(w) for w in FALSE}:
             return False
-        raise AnswerError(f"{q.key}: trả lời có hoặc không (true/false), không phải '{raw}'")
+        raise AnswerError(_("{key}: answer yes or no (true/false), not '{answer}'").format(key=q.key, answer=raw))
     if q.type == "choice":
         values = [o["value"] for o in q.options]
         text = str(raw).strip()
@@ -51,16 +52,18 @@ def parse_answer(q: Question, raw: Any) -> Any:
         by_label = {vi.fold(o["label"]): o["value"] for o in q.options}
         if vi.fold(text) in by_label:
             return by_label[vi.fold(text)]
-        raise AnswerError(f"{q.key}: chọn một trong: {', '.join(values)} (không có '{raw}'"
-                          f"{suggest(text, values, 'có phải')})")
+        raise AnswerError(_("{key}: choose one of: {choices} (there is no '{answer}'{hint})").format(
+            key=q.key, choices=", ".join(values), answer=raw, hint=suggest(text, values)))
     if q.type == "number":
         try:
             value = raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else parse_number(str(raw))
         except ValueError:
-            raise AnswerError(f"{q.key}: cần một số, không phải '{raw}'") from None
+            raise AnswerError(_("{key}: a number is needed, not '{answer}'").format(key=q.key, answer=raw)) from None
         if q.min is not None and value < q.min or q.max is not None and value > q.max:
-            raise AnswerError(f"{q.key}: cần một số từ {vi.number(q.min or 0)}"
-                              + (f" đến {vi.number(q.max)}" if q.max is not None else "") + f", không phải {raw}")
+            message = (_("{key}: a number from {min} to {max} is needed, not {answer}") if q.max is not None
+                       else _("{key}: a number of at least {min} is needed, not {answer}"))
+            raise AnswerError(message.format(key=q.key, min=vi.number(q.min or 0),
+                                             max=vi.number(q.max) if q.max is not None else "", answer=raw))
         return value
     if q.type == "date":
         text = str(raw).strip()
@@ -69,8 +72,8 @@ def parse_answer(q: Question, raw: Any) -> Any:
                 return dt.datetime.strptime(text, fmt).date().isoformat()
             except ValueError:
                 continue
-        raise AnswerError(f"{q.key}: cần ngày dạng dd/mm/yyyy, không phải '{raw}'")
-    raise AnswerError(f"{q.key}: unknown question type {q.type}")
+        raise AnswerError(_("{key}: a date is needed, as dd/mm/yyyy, not '{answer}'").format(key=q.key, answer=raw))
+    raise AnswerError(_("{key}: unknown question type {type}").format(key=q.key, type=q.type))
 
 
 def read_answers(proc: Procedure, given: Mapping[str, Any]) -> tuple[dict[str, Any], list[Question]]:
@@ -78,9 +81,11 @@ def read_answers(proc: Procedure, given: Mapping[str, Any]) -> tuple[dict[str, A
     keys = [q.key for q in proc.questions]
     for key in given:
         if key not in keys:
-            known = ", ".join(keys) or "không có câu hỏi nào"
-            raise AnswerError(f"thủ tục '{proc.id}' không có câu hỏi '{key}'"
-                              f"{suggest(key, keys, 'có phải')} (các câu hỏi: {known})")
+            if not keys:
+                raise AnswerError(_("procedure '{id}' has no question '{key}' (it asks no questions)").format(
+                    id=proc.id, key=key))
+            raise AnswerError(_("procedure '{id}' has no question '{key}'{hint} (questions: {questions})").format(
+                id=proc.id, key=key, hint=suggest(key, keys), questions=", ".join(keys)))
     answers = {q.key: parse_answer(q, given[q.key]) for q in proc.questions if q.key in given}
     missing = [q for q in proc.questions if q.key not in answers]
     return answers, missing
@@ -114,7 +119,6 @@ def match_documents(proc: Procedure, names: Iterable[str]) -> set[str]:
         elif vi.fold(name) in by_name:
             found.add(by_name[vi.fold(name)])
         else:
-            raise AnswerError(f"thủ tục '{proc.id}' không có giấy tờ '{name}'"
-                              f"{suggest(name, sorted(ids), 'có phải')} "
-                              f"(mã giấy tờ: {', '.join(sorted(ids))})")
+            raise AnswerError(_("procedure '{id}' has no paper '{name}'{hint} (paper ids: {ids})").format(
+                id=proc.id, name=name, hint=suggest(name, sorted(ids)), ids=", ".join(sorted(ids))))
     return found

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from thutuc.i18n import N_, _
 from thutuc.problems import Problem, key_path
 
 MAX_BYTES = 512 * 1024
@@ -76,9 +77,10 @@ class Loaded:
                 return (1, 1)
             p = p[:-1]
 
-    def problem(self, path: Path_, severity: str, message: str, prefer_key: bool = False) -> Problem:
+    def problem(self, path: Path_, severity: str, message: str, prefer_key: bool = False,
+                topic: str = "") -> Problem:
         line, col = self.at(path, prefer_key)
-        return Problem(self.path, line, col, severity, key_path(path), message)
+        return Problem(self.path, line, col, severity, key_path(path), message, topic)
 
 
 def _pos(mark) -> tuple[int, int]:
@@ -114,14 +116,15 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
     """Bytes to NFC text, or problems saying why the file cannot be read as YAML text."""
     if len(data) > MAX_BYTES:
         return None, [Problem(path, 1, 1, "error", "",
-                              f"file is {len(data):,} bytes, over the {MAX_BYTES:,}-byte limit; "
-                              "split it into smaller files")]
+                              _("file is {size:,} bytes, over the {limit:,}-byte limit; split it into "
+                                "smaller files").format(size=len(data), limit=MAX_BYTES))]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _offset_to_pos(data, exc.start)
         return None, [Problem(path, line, col, "error", "",
-                              f"byte 0x{data[exc.start]:02X} is not UTF-8; save the file as UTF-8")]
+                              _("byte 0x{byte:02X} is not UTF-8; save the file as UTF-8").format(
+                                  byte=data[exc.start]))]
     problems = []
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -133,14 +136,14 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Problem]]:
             if a != b:
                 col = next((j for j, (x, y) in enumerate(zip(a, b)) if x != y), len(b)) + 1
                 problems.append(Problem(path, i + 1, col, "warning", "",
-                                        "text is not in Unicode NFC (decomposed diacritics); it was "
-                                        "read as NFC, re-save the file with composed characters"))
+                                        _("text is not in Unicode NFC (decomposed diacritics); it was "
+                                          "read as NFC, re-save the file with composed characters")))
                 break
         text = nfc
     for m in _TAB_INDENT.finditer(text) if "\t" in text else ():
         line = text.count("\n", 0, m.start()) + 1
         problems.append(Problem(path, line, m.end() - m.start(), "error", "",
-                                "tab in indentation; indent with spaces"))
+                                _("tab in indentation; indent with spaces")))
     return text, problems
 
 
@@ -150,25 +153,54 @@ def _anchor_problems(path: str, text: str) -> list[Problem]:
         if isinstance(event, yaml.AliasEvent):
             line, col = _pos(event.start_mark)
             out.append(Problem(path, line, col, "error", "",
-                               f"alias *{event.anchor} is not allowed; write the value out in full"))
+                               _("alias *{name} is not allowed; write the value out in full").format(
+                                   name=event.anchor)))
         elif getattr(event, "anchor", None):
             line, col = _pos(event.start_mark)
             out.append(Problem(path, line, col, "error", "",
-                               f"anchor &{event.anchor} is not allowed; write values out in full"))
+                               _("anchor &{name} is not allowed; write values out in full").format(
+                                   name=event.anchor)))
     return out
+
+
+# What libyaml says, marked for translation (N_) so `make messages` extracts them; a message
+# not listed here is shown as libyaml wrote it.
+_PARSER_MESSAGES = (
+    N_("did not find expected ',' or ']'"), N_("did not find expected ',' or '}'"),
+    N_("did not find expected '-' indicator"), N_("did not find expected <document start>"),
+    N_("did not find expected alphabetic or numeric character"), N_("did not find expected key"),
+    N_("did not find expected tag URI"), N_("did not find expected node content"),
+    N_("did not find expected comment or line break"), N_("could not find expected ':'"),
+    N_("found a tab character where an indentation space is expected"),
+    N_("found a tab character that violates indentation"),
+    N_("found character that cannot start any token"), N_("found duplicate %YAML directive"),
+    N_("found undefined tag handle"), N_("found unexpected end of stream"),
+    N_("found unknown escape character"), N_("mapping values are not allowed in this context"),
+    N_("block sequence entries are not allowed in this context"), N_("found unexpected ':'"),
+    N_("while parsing a flow sequence"), N_("while parsing a flow mapping"),
+    N_("while parsing a block collection"), N_("while parsing a block mapping"),
+    N_("while parsing a tag"), N_("while parsing a node"), N_("while parsing a block node"),
+    N_("while parsing a flow node"), N_("while parsing a quoted scalar"),
+    N_("while scanning an alias"), N_("while scanning an anchor"), N_("while scanning a block scalar"),
+    N_("while scanning for the next token"), N_("while scanning a quoted scalar"),
+    N_("while scanning a simple key"), N_("while scanning a plain scalar"),
+)
 
 
 def _yaml_error(path: str, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line, col = _pos(mark) if mark is not None else (1, 1)
-    what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    what = _(getattr(exc, "problem", None) or str(exc).splitlines()[0])
     context = getattr(exc, "context", None)
     start = getattr(exc, "context_mark", None)
     if context and start is not None and start.line + 1 != line:
-        context += f" started at line {start.line + 1}"
-    message = f"not valid YAML: {what}" + (f" ({context})" if context else "")
+        context = _("{context} started at line {line}").format(context=_(context), line=start.line + 1)
+    elif context:
+        context = _(context)
+    message = (_("not valid YAML: {problem} ({context})") if context else _("not valid YAML: {problem}")).format(
+        problem=what, context=context)
     if "expected a single document" in str(exc):
-        message = "not valid YAML: only one document per file (remove the second '---')"
+        message = _("not valid YAML: only one document per file (remove the second '---')")
     return Problem(path, line, col, "error", "", message)
 
 
@@ -181,7 +213,7 @@ def _compose(out: Loaded, text: str) -> yaml.Node | None:
         out.problems.append(_yaml_error(out.path, exc))
         return None
     if node is None:
-        out.problems.append(Problem(out.path, 1, 1, "error", "", "file is empty"))
+        out.problems.append(Problem(out.path, 1, 1, "error", "", _("file is empty")))
     return node
 
 
@@ -199,7 +231,7 @@ def load_text(path: str, text: str) -> Loaded:
         mark = n.start_mark
         values[p] = (mark.line + 1, mark.column + 1)
         if n.tag not in _STD_TAGS:  # report, then read the value as if untagged
-            problems.append(out.problem(p, "error", f"custom tag {n.tag} is not allowed"))
+            problems.append(out.problem(p, "error", _("custom tag {tag} is not allowed").format(tag=n.tag)))
         kind = type(n)
         if kind is yaml.ScalarNode:
             value, converted = _scalar(n)
@@ -218,17 +250,18 @@ def load_text(path: str, text: str) -> Loaded:
             kpos = (k.start_mark.line + 1, k.start_mark.column + 1)
             if type(k) is not yaml.ScalarNode:
                 problems.append(Problem(path, *kpos, "error", key_path(p),
-                                        "a key must be a plain word, not a list or mapping"))
+                                        _("a key must be a plain word, not a list or mapping")))
                 continue
             name = k.value
             if name == "<<" and not k.style:
                 problems.append(Problem(path, *kpos, "error", key_path(p),
-                                        "merge key << is not allowed; write the keys out in full"))
+                                        _("merge key << is not allowed; write the keys out in full")))
                 continue
             if name in result:
                 first = keys[p + (name,)]
                 problems.append(Problem(path, *kpos, "error", key_path(p + (name,)),
-                                        f"duplicate key '{name}' (first at line {first[0]}); keep only one"))
+                                        _("duplicate key '{key}' (first at line {line}); keep only "
+                                          "one").format(key=name, line=first[0])))
                 continue
             keys[p + (name,)] = kpos
             result[name] = walk(v, p + (name,))
@@ -248,7 +281,7 @@ def load_file(path: Path, display: str | None = None, store=None) -> Loaded:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return Loaded(name, problems=[Problem(name, 1, 1, "error", "", f"cannot read file: {exc.strerror}")])
+        return Loaded(name, problems=[Problem(name, 1, 1, "error", "", _("cannot read file: {reason}").format(reason=exc.strerror))])
     text, problems = decode(name, data)
     if text is None or any(p.severity == "error" for p in problems):
         # tabs: the YAML parser's own message would only confuse
@@ -267,7 +300,7 @@ def load_file(path: Path, display: str | None = None, store=None) -> Loaded:
 
 def pack(loaded: Loaded) -> bytes:
     """Everything :func:`load_text` found, as bytes for the file cache (marshal: plain types, fast)."""
-    problems = [(p.line, p.col, p.severity, p.key, p.message) for p in loaded.problems]
+    problems = [(p.line, p.col, p.severity, p.key, p.message, p.topic) for p in loaded.problems]
     positions = loaded.packed_positions or marshal.dumps((loaded.values, loaded.keys))
     return marshal.dumps((loaded.data, loaded.raw, loaded.integral_float, problems, positions))
 
