@@ -68,10 +68,14 @@ def test_search_index_is_folded_and_small(site):
 
 def test_open_data_and_sitemap(site):
     data = json.loads((site / "public/du-lieu/thu-tuc.json").read_text(encoding="utf-8"))
-    assert data["format"] == "thutuc-catalogue" and len(data["procedures"]) >= 30
+    # the same documented, versioned shape as `thutuc export` (schemas/export/)
+    assert data["format"] == "thutuc-catalogue-export" and data["version"] == 1 and len(data["procedures"]) >= 30
     assert any(p["code"] == "1.001193" for p in data["procedures"])
-    csv_lines = (site / "public/du-lieu/thu-tuc.csv").read_text(encoding="utf-8").splitlines()
-    assert csv_lines[0].startswith("id,code,title") and len(csv_lines) == len(data["procedures"]) + 1
+    csv_lines = (site / "public/du-lieu/thu-tuc.csv").read_text(encoding="utf-8-sig").splitlines()
+    listed = [p for p in data["procedures"] if p["lifecycle"]["status"] in ("active", "suspended")]
+    assert csv_lines[0].startswith("id,code,title") and len(csv_lines) == len(listed) + 1
+    graph = json.loads((site / "public/du-lieu/thu-tuc.jsonld").read_text(encoding="utf-8"))["@graph"]
+    assert len(graph) == len(listed)
     sitemap = (site / "public/sitemap.xml").read_text(encoding="utf-8")
     assert "thu-tuc/dang-ky-khai-sinh/" in sitemap
 

@@ -8,11 +8,8 @@ everything else succeeded: a failed or interrupted build leaves the published si
 
 from __future__ import annotations
 
-import csv
 import ctypes
 import datetime as dt
-import io
-import json
 import logging
 import os
 import shutil
@@ -27,7 +24,7 @@ import yaml
 from thutuc import searchindex, vi, website
 from thutuc.check import CheckResult
 from thutuc.i18n import _, language
-from thutuc.model import Catalogue, load, plain
+from thutuc.model import Catalogue, load
 
 REPO = Path(__file__).resolve().parents[2]
 NAV = [{"Trang chủ": "index.md"}, {"Lĩnh vực": "linh-vuc/index.md"}, {"Sự kiện": "su-kien/index.md"},
@@ -68,30 +65,11 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
 
 
 def open_data(cat: Catalogue) -> dict[str, str]:
-    """The catalogue as JSON (everything) and CSV (one row per listed procedure)."""
-    procs = [p for p in cat.procedures.values() if p.lifecycle.status != "draft"]
-    doc = {
-        "format": "thutuc-catalogue", "format_version": 1, "catalogue_version": cat.version,
-        "office": plain(cat.office),
-        "procedures": plain(procs),
-        "agencies": plain(list(cat.agencies.values())),
-        "legal_documents": plain(list(cat.legal.values())),
-        "documents": plain(list(cat.documents.values())),
-    }
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["id", "code", "title", "field", "levels", "deciding_agency", "receiving_agency",
-                     "channels", "processing_time", "status", "last_reviewed", "url"])
-    for p in cat.procedures.values():
-        if p.lifecycle.status == "draft":
-            continue
-        t = p.processing_time
-        writer.writerow([p.id, p.code or "", p.title, p.field, " ".join(p.levels), p.deciding, p.receiving,
-                         " ".join(c.kind for c in p.channels),
-                         f"{t.amount or ''} {t.unit}".strip(), p.lifecycle.status, p.lifecycle.last_reviewed,
-                         website.procedure_url(p.id)])
-    return {"du-lieu/thu-tuc.json": json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-            "du-lieu/thu-tuc.csv": buf.getvalue()}
+    """The open-data files the site publishes: `thutuc export` in each format, with every paper
+    and fee and the dates they apply (so importing systems see changes coming)."""
+    from thutuc.export import export
+
+    return {f"du-lieu/thu-tuc.{fmt}": export(cat, fmt) for fmt in ("json", "csv", "jsonld")}
 
 
 def mkdocs_config(gen: Path, site_url: str | None, config_file: Path = REPO / "mkdocs.yml",
