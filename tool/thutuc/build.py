@@ -26,7 +26,9 @@ from thutuc.check import CheckResult
 from thutuc.i18n import _, language
 from thutuc.model import Catalogue, load
 
-REPO = Path(__file__).resolve().parents[2]
+# schemas/, site/ and mkdocs.yml live at the top of the repository; the package holds links to
+# them, so an installed thutuc (pip install, pre-commit) carries copies and finds them the same way.
+DATA = Path(__file__).resolve().parent
 NAV = [{"Trang chủ": "index.md"}, {"Lĩnh vực": "linh-vuc/index.md"}, {"Sự kiện": "su-kien/index.md"},
        {"Cơ quan": "co-quan/index.md"}, {"Thay đổi": "thay-doi.md"},
        {"Hướng dẫn biên tập": ["huong-dan/index.md", {"Thêm một thủ tục": "huong-dan/them-moi.md"},
@@ -72,7 +74,7 @@ def open_data(cat: Catalogue) -> dict[str, str]:
     return {f"du-lieu/thu-tuc.{fmt}": export(cat, fmt) for fmt in ("json", "csv", "jsonld")}
 
 
-def mkdocs_config(gen: Path, site_url: str | None, config_file: Path = REPO / "mkdocs.yml",
+def mkdocs_config(gen: Path, site_url: str | None, config_file: Path = DATA / "mkdocs.yml",
                   errors: list[str] | None = None) -> str:
     """The root mkdocs.yml with paths pointing into the generated folder, and our nav."""
     from mkdocs.utils import yaml_load
@@ -93,7 +95,7 @@ def mkdocs_config(gen: Path, site_url: str | None, config_file: Path = REPO / "m
 
 
 def generate(cat: Catalogue, gen: Path, as_of: dt.date, site_url: str | None,
-             config_file: Path = REPO / "mkdocs.yml", site_src: Path = REPO / "site") -> int:
+             config_file: Path = DATA / "mkdocs.yml", site_src: Path = DATA / "site") -> int:
     """Write the whole generated folder; returns the number of pages. Stale files are removed."""
     from thutuc.changes import history
 

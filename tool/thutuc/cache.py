@@ -52,7 +52,7 @@ def code_fingerprint() -> str:
     """Changes whenever thutuc's own code or schemas change (cached objects are its classes).
     Once per process: the code that runs is the code that was imported."""
     return fingerprint(list(PACKAGE.glob("*.py")) + list(PACKAGE.glob("locale/*/LC_MESSAGES/*.mo"))
-                       + list((PACKAGE.parents[1] / "schemas").glob("*.json")))
+                       + list((PACKAGE / "schemas").glob("*.json")))
 
 
 def cached(name: str, key: str, compute: Callable[[], Any], keep: Callable[[Any], bool] = lambda _: True) -> Any:

@@ -17,7 +17,7 @@ from thutuc.i18n import N_, _
 from thutuc.problems import Problem, suggest
 from thutuc.yamlload import Loaded
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"  # a link to the repository's schemas/
 KINDS = ("procedure", "legal", "agencies", "documents", "fields", "calendar", "office")
 
 # Marked with N_ here, translated with _() where used: the language is chosen after import.
