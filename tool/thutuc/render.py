@@ -1,4 +1,4 @@
-"""Writing a slip as PDF (fpdf2), standalone HTML or Markdown.
+"""Writing a slip as PDF (ReportLab, through pdfdoc), standalone HTML or Markdown.
 
 The PDF embeds Be Vietnam Pro from the fontpkg-be-vietnam-pro package (not a system font), draws
 its own tick boxes (the font has no "☐"), refuses any character the font cannot show instead of
@@ -37,35 +37,16 @@ def font_dir() -> Path:
 # --- PDF ------------------------------------------------------------------------------------------
 
 def to_pdf(slip: Slip, created: dt.datetime) -> bytes:
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
+    from thutuc.pdfdoc import Doc, register_fonts
 
-    class Doc(FPDF):
-        def footer(self) -> None:
-            self.set_y(-12)
-            self.set_font("vn", "", 7)
-            self.set_text_color(90)
-            self.cell(0, 4, check(slip.footer), align="L")
-            self.set_x(self.l_margin)
-            self.cell(0, 4, f"Trang {self.page_no()}/{{nb}}", align="R")
-            self.set_text_color(0)
-
-    pdf = Doc(format="A4", unit="mm")
-    pdf.set_margins(16, 14, 16)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.alias_nb_pages()
-    for style, name in (("", "Regular"), ("B", "Bold"), ("I", "Italic")):
-        pdf.add_font("vn", style, str(font_dir() / f"BeVietnamPro-{name}.ttf"))
-    pdf.set_creation_date(created.astimezone(dt.timezone.utc).replace(microsecond=0))
-    pdf.set_producer("thutuc")
-    pdf.set_title(slip.title)
-    pdf.set_lang("vi")
+    register_fonts(font_dir())
+    pdf = Doc(left=16, top=14, right=16, bottom=18)
     pdf.add_page()
     width = pdf.epw
 
     def check(text: str) -> str:
         text = unicodedata.normalize("NFC", text)
-        cmap = pdf.current_font.cmap if pdf.current_font else {}
+        cmap = pdf.cmap
         bad = sorted({c for c in text if ord(c) not in cmap and not c.isspace()})
         if bad:
             raise MissingGlyph(_("the PDF font has no glyph for {characters} in {text}").format(
@@ -77,19 +58,19 @@ def to_pdf(slip: Slip, created: dt.datetime) -> bytes:
         return width - (QR_SIZE + 6 if beside_qr() else 0)
 
     def para(text: str, size: float = 10, style: str = "", align: str = "L", h: float = 5) -> None:
-        pdf.set_font("vn", style, size)
+        pdf.set_font(style, size)
         pdf.multi_cell(width if align == "C" else room(), h, check(text), align=align,
-                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                       new_x="LMARGIN", new_y="NEXT")
 
     def lines_needed(text: str, w: float) -> int:
-        return len(pdf.multi_cell(w, 5, check(text), dry_run=True, output="LINES")) or 1
+        return len(pdf.wrap(check(text), w)) or 1
 
     def table(block: Table) -> None:
         box = 7.0 if block.checkbox else 0.0
         widths = [w * (width - box) for _, w in block.columns]
 
         def header() -> None:
-            pdf.set_font("vn", "B", 9)
+            pdf.set_font("B", 9)
             pdf.set_fill_color(235)
             x = pdf.l_margin
             if box:
@@ -104,12 +85,12 @@ def to_pdf(slip: Slip, created: dt.datetime) -> bytes:
         header()
         for i, row in enumerate(block.rows):
             bold = block.bold_last and i == len(block.rows) - 1
-            pdf.set_font("vn", "B" if bold else "", 9)
+            pdf.set_font("B" if bold else "", 9)
             h = max(lines_needed(cell, w - 2) for cell, w in zip(row, widths)) * 5 + 1.5
             if pdf.get_y() + h > pdf.page_break_trigger:
                 pdf.add_page()
                 header()
-                pdf.set_font("vn", "B" if bold else "", 9)
+                pdf.set_font("B" if bold else "", 9)
             y, x = pdf.get_y(), pdf.l_margin
             if box:
                 pdf.rect(x, y, box, h)
@@ -126,19 +107,19 @@ def to_pdf(slip: Slip, created: dt.datetime) -> bytes:
     def fields(block: Fields) -> None:
         for name, value in block.items:
             full = room()
-            pdf.set_font("vn", "B", 10)
+            pdf.set_font("B", 10)
             label_w = min(pdf.get_string_width(check(label(name))) + 2 * pdf.c_margin + 0.5, full * 0.45)
             label_lines = lines_needed(label(name), label_w)
-            pdf.set_font("vn", "", 10)
+            pdf.set_font("", 10)
             value_lines = lines_needed(value, full - label_w)
             height = max(label_lines, value_lines) * 5
             if pdf.get_y() + height > pdf.page_break_trigger:
                 pdf.add_page()
             y = pdf.get_y()
-            pdf.set_font("vn", "B", 10)
-            pdf.multi_cell(label_w, 5, check(label(name)), align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
-            pdf.set_font("vn", "", 10)
-            pdf.multi_cell(full - label_w, 5, check(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.TOP)
+            pdf.set_font("B", 10)
+            pdf.multi_cell(label_w, 5, check(label(name)), align="L", new_x="RIGHT", new_y="TOP")
+            pdf.set_font("", 10)
+            pdf.multi_cell(full - label_w, 5, check(value), align="L", new_x="LMARGIN", new_y="TOP")
             pdf.set_xy(pdf.l_margin, y + height)
         pdf.ln(1)
 
@@ -156,7 +137,7 @@ def to_pdf(slip: Slip, created: dt.datetime) -> bytes:
             for c, on in enumerate(row):
                 if on:
                     pdf.rect(x0 + c * cell, y0 + r * cell, cell, cell, style="F")
-        pdf.set_font("vn", "", 6.5)
+        pdf.set_font("", 6.5)
         pdf.set_xy(x0 - 4, y0 + QR_SIZE + 0.5)
         pdf.cell(QR_SIZE + 8, 3, check(block.caption), align="C")
         pdf.set_xy(pdf.l_margin, y_before)
@@ -175,16 +156,16 @@ def to_pdf(slip: Slip, created: dt.datetime) -> bytes:
             pdf.ln(2)
         elif isinstance(block, NationalHeader):
             top = pdf.get_y()
-            pdf.set_font("vn", "B", 9.5)
+            pdf.set_font("B", 9.5)
             pdf.set_xy(pdf.l_margin, top)
             pdf.multi_cell(width * 0.42, 4.5, check(block.agency.upper()), align="C")
             left_bottom = pdf.get_y()
             pdf.set_xy(pdf.l_margin + width * 0.42, top)
             pdf.multi_cell(width * 0.58, 4.5, check("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), align="C")
             pdf.set_x(pdf.l_margin + width * 0.42)
-            pdf.set_font("vn", "BU", 10)
+            pdf.set_font("BU", 10)
             pdf.multi_cell(width * 0.58, 5, check("Độc lập - Tự do - Hạnh phúc"), align="C")
-            pdf.set_font("vn", "I", 9.5)
+            pdf.set_font("I", 9.5)
             pdf.set_x(pdf.l_margin + width * 0.42)
             pdf.multi_cell(width * 0.58, 6, check(block.place_date), align="C")
             pdf.set_xy(pdf.l_margin, max(pdf.get_y(), left_bottom) + 3)
@@ -215,13 +196,14 @@ def to_pdf(slip: Slip, created: dt.datetime) -> bytes:
             w = width / len(block.parties)
             for i, (title, note) in enumerate(block.parties):
                 pdf.set_xy(pdf.l_margin + i * w, top)
-                pdf.set_font("vn", "B", 10)
+                pdf.set_font("B", 10)
                 pdf.cell(w, 5, check(title), align="C")
                 pdf.set_xy(pdf.l_margin + i * w, top + 5)
-                pdf.set_font("vn", "I", 9)
+                pdf.set_font("I", 9)
                 pdf.cell(w, 5, check(note), align="C")
             pdf.set_xy(pdf.l_margin, top + 30)
-    return bytes(pdf.output())
+    return pdf.output(slip.title, created.astimezone(dt.timezone.utc).replace(microsecond=0),
+                      check(slip.footer), "Trang {page}/{pages}")
 
 
 # --- HTML and Markdown ----------------------------------------------------------------------------

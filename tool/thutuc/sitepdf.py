@@ -1,7 +1,7 @@
 """The generic checklist PDF of every procedure, built with the site, from a content-hash cache.
 
 The cache key is a hash of everything that ends up in the PDF — the slip's blocks (its whole
-text), the renderer's source, the fpdf2 version and the font files — so an edit to one procedure
+text), the renderer's source, the ReportLab version and the font files — so an edit to one procedure
 regenerates exactly its PDF, and a stale PDF can never be served. Missing PDFs are rendered on all
 cores.
 """
@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from thutuc import checklist as ck
-from thutuc import render, slips
+from thutuc import pdfdoc, render, slips
 from thutuc.model import Catalogue, Procedure, plain
 
 
@@ -31,10 +31,11 @@ class PdfStats:
 
 @lru_cache(maxsize=1)
 def renderer_fingerprint() -> str:
-    import fpdf
+    from reportlab import Version
 
     h = hashlib.sha256(Path(render.__file__).read_bytes())
-    h.update(fpdf.__version__.encode())
+    h.update(Path(pdfdoc.__file__).read_bytes())
+    h.update(Version.encode())
     for font in sorted(render.font_dir().glob("BeVietnamPro-*.ttf")):
         h.update(font.name.encode() + str(font.stat().st_size).encode())
     return h.hexdigest()
