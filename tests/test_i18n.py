@@ -61,6 +61,28 @@ def test_no_message_is_built_before_translation():
     assert not bad, "\n".join(bad)
 
 
+def test_every_pattern_description_a_message_quotes_is_marked_for_translation():
+    """"'x' is not in the right form (…)" quotes the schema's description: each must be in the
+    list schemas.py marks for translation, or it would stay English in Vietnamese messages."""
+    import json
+
+    from thutuc import schemas
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "pattern" in node and node.get("description"):
+                yield schemas.pattern_description(node)
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+
+    found = {d for f in sorted((ROOT / "schemas").glob("*.schema.json"))
+             for d in walk(json.loads(f.read_text(encoding="utf-8")))}
+    assert found and found <= set(schemas._PATTERN_DESCRIPTIONS), found - set(schemas._PATTERN_DESCRIPTIONS)
+
+
 def test_the_compiled_catalogue_is_up_to_date():
     out = io.BytesIO()
     write_mo(out, _catalogue())

@@ -34,6 +34,12 @@ _TYPE_WORDS = {
 # The first sentence of the description of each schema value that has a pattern, as the
 # "not in the right form" message quotes it, marked so that it is translated; a description
 # not listed here is shown as the schema writes it. Keep in step with schemas/*.schema.json.
+def pattern_description(schema: dict) -> str:
+    """The first sentence of a schema value's description, as a "not in the right form" message
+    quotes it (it must be in _PATTERN_DESCRIPTIONS to be translated; a test checks)."""
+    return re.split(r"\.\s+(?=[A-Z])", schema.get("description", ""))[0].rstrip(".")
+
+
 _PATTERN_DESCRIPTIONS = (
     N_("Phone number as dialled, e.g. 0227 3851 234"),
     N_("Contact e-mail address"),
@@ -181,7 +187,7 @@ def _messages(error: ValidationError, loaded: Loaded) -> Iterator[tuple[tuple, s
         yield path, _("'{value}' is not allowed; use one of: {choices}{suggestion}").format(
             value=inst, choices=shown, suggestion=suggest(inst, choices)), False
     elif v == "pattern":
-        desc = re.split(r"\.\s+(?=[A-Z])", error.schema.get("description", ""))[0].rstrip(".")
+        desc = pattern_description(error.schema)
         example = _example(error)
         if example is not None and desc:
             message = _("'{value}' is not in the right form, e.g. {example} ({description})")
