@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from thutuc import __version__
-from thutuc.i18n import LANGUAGES, _, set_language
+from thutuc.i18n import LANGUAGES, _, language, set_language
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -124,10 +124,12 @@ def build(catalogue: Path, out: Path, build_dir: Path, as_of, site_url: str | No
                 click.echo(format_text(exc.result.problems))
             click.echo(f"thutuc build: {exc}", err=True)
             sys.exit(1)
+    seconds = f"{summary.seconds:.1f}"
     click.echo(_("Built {procedures} procedures, {pages} pages, {regenerated} PDFs regenerated / {reused} reused "
-                 "in {seconds:.1f} s -> {index}").format(
+                 "in {seconds} s -> {index}").format(
         procedures=summary.procedures, pages=summary.pages, regenerated=summary.pdfs_regenerated,
-        reused=summary.pdfs_reused, seconds=summary.seconds, index=f"{summary.out}/index.html"))
+        reused=summary.pdfs_reused, index=f"{summary.out}/index.html",
+        seconds=seconds.replace(".", ",") if language() == "vi" else seconds))  # 16,3 giây in Vietnamese
 
 
 @main.command()
