@@ -391,11 +391,10 @@ def load_model(root: Path | str) -> tuple[CheckResult | None, Catalogue | None]:
 
     Returns (check result or None when served from the cache, model or None on errors).
     """
-    from thutuc.cache import code_fingerprint, fingerprint, model_store
+    from thutuc.cache import code_fingerprint, model_store, tree_fingerprint
 
     root = Path(root)
-    files = [p for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
-    key = fingerprint(files, str(root.resolve()), code_fingerprint())
+    key, newest = tree_fingerprint(root, code_fingerprint())
     store = model_store(root)
     found = store.read(key)
     if found is not None:
@@ -404,7 +403,7 @@ def load_model(root: Path | str) -> tuple[CheckResult | None, Catalogue | None]:
     result, cat = load(root)
     # A file saved in the last seconds could be saved again within the same timestamp tick, at
     # the same size: its key would not change, so such a catalogue is not cached yet.
-    settled = all(p.stat().st_mtime < time.time() - RACY_SECONDS for p in files)
+    settled = newest < (time.time() - RACY_SECONDS) * 1e9
     if cat is not None and settled:
         store.write(key, dataclasses.replace(cat, procedures=MappingProxyType({})), cat.procedures)
     return result, cat
