@@ -521,8 +521,7 @@ def home_page(cat: Catalogue) -> str:
     out += agency_block(home, 0)
     out.append("\n## Dữ liệu mở {#du-lieu-mo}\n")
     out.append("Toàn bộ danh mục cho các hệ thống khác (ví dụ phần mềm một cửa) dùng lại: "
-               "[JSON](du-lieu/thu-tuc.json) · [CSV](du-lieu/thu-tuc.csv) (mở được bằng Excel) · "
-               "[JSON-LD](du-lieu/thu-tuc.jsonld) (schema.org, CPSV-AP). "
+               "[JSON](du-lieu/thu-tuc.json) · [CSV](du-lieu/thu-tuc.csv) (mở được bằng Excel). "
                f"Phiên bản danh mục: `{cat.version}`.\n")
     return "\n".join(out)
 
