@@ -341,3 +341,12 @@ def test_cli_asks_missing_questions_on_a_terminal(tmp_path):
     assert proc.returncode == 0, text
     assert proc_questions[0].ask.split("?")[0] in text  # asked in Vietnamese
     assert json.loads((tmp_path / "out.json").read_text())["procedure"]["id"] == "dang-ky-ket-hon"
+
+
+def test_an_unreadable_answers_file_is_an_answer_error_not_a_crash(tmp_path):
+    bad = tmp_path / "answers.yaml"
+    bad.write_text("nop_thay: [khong\n", encoding="utf-8")
+    res = run("1.001193", "--answers", str(bad), "-o", str(tmp_path / "x.pdf"))
+    assert res.returncode == 1 and "internal error" not in res.stderr
+    assert f"{bad}: cannot read the answers (expected ',' or ']'" in res.stderr
+    assert not (tmp_path / "x.pdf").exists()

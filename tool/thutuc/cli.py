@@ -245,8 +245,6 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
       thutuc checklist --code 1.001193_7407e2_i2611261530_1.0.0.0.2_4G
       thutuc checklist du-tuyen-giao-vien --batch ung-vien.csv --out-dir phieu/
     """
-    import yaml
-
     from thutuc import checklist as ck
     from thutuc.produce import filename, now, parse_when, render_checklist, run_batch
     from thutuc.tailor import AnswerError, match_documents, read_answers
@@ -280,7 +278,15 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
                 proc = ck.find_procedure(cat, procedure)
                 given = {}
                 if answers_file:
-                    loaded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
+                    import yaml  # only here: a checklist without an answers file starts faster
+
+                    try:
+                        loaded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
+                    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+                        problem = getattr(exc, "problem", None)
+                        reason = _(problem) if problem else getattr(exc, "strerror", None) or str(exc)
+                        raise AnswerError(_("{file}: cannot read the answers ({reason})").format(
+                            file=answers_file, reason=reason)) from None
                     if not isinstance(loaded, dict):
                         raise AnswerError(_("{file}: needs a mapping of 'question: answer'").format(
                             file=answers_file))
