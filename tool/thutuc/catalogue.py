@@ -69,17 +69,16 @@ def discover(root: Path, display_root: str) -> tuple[list[tuple[str, Path, str, 
 
 
 def load_all(root: Path, display_root: str,
-             overrides: Mapping[str, str] | None = None,
-             cache: bool = True) -> tuple[list[SourceFile], list[Problem]]:
+             overrides: Mapping[str, str] | None = None) -> tuple[list[SourceFile], list[Problem]]:
     """Load every catalogue file; ``overrides`` (relative path -> text) stand in for files on disk,
     so an edit can be checked before it is written.
 
     Serial on purpose: loading in worker processes was measured slower on 2 cores, because
     sending the loaded data and positions back costs as much as composing them. Instead, what a
-    file loads to is cached by the hash of its bytes (``cache``: False turns that off).
+    file loads to is cached by the hash of its bytes.
     """
     found, problems = discover(root, display_root)
-    store = BlobStore("files") if cache else None
+    store = BlobStore("files")
     files = []
     for kind, f, rel, display in found:
         if overrides and rel in overrides:

@@ -99,9 +99,6 @@ class Doc:
     def set_text_color(self, gray: int) -> None:
         self.text_gray = gray
 
-    def get_x(self) -> float:
-        return self.x
-
     def get_y(self) -> float:
         return self.y
 
