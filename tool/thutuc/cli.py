@@ -376,26 +376,29 @@ def review(catalogue: Path, as_of, fmt: str, output: Path | None, fail_on: str) 
         sys.exit(1 if any(f.kind in kinds for f in findings) else 0)
 
 
-def _apply_edit(catalogue: Path, changes, dry_run: bool, done: str, **names: str) -> None:
-    """Write (or with dry_run show) the changes; ``done`` is the translated summary, filled in with
-    ``names`` and {count}, the number of files changed."""
+def _apply_edit(catalogue: Path, make_changes, dry_run: bool, done: str, **names: str) -> None:
+    """Make the changes (a callable: the edit functions refuse with EditError), then write (or
+    with dry_run show) them; ``done`` is the translated summary, filled in with ``names`` and
+    {count}, the number of files changed."""
     from thutuc.edit import EditError, apply
     from thutuc.problems import format_text
 
-    try:
-        apply(catalogue, changes, dry_run=dry_run)
-    except EditError as exc:
-        if exc.result is not None:
-            click.echo(format_text([p for p in exc.result.problems if p.severity == "error"]), err=True)
-        click.echo(f"thutuc: {exc}", err=True)
-        sys.exit(1)
-    changed = [c for c in changes if c.after != c.before]
-    if dry_run:
-        for c in changed:
-            click.echo(c.diff(catalogue.name), nl=False)
-        click.echo(_("(dry run: {count} file(s) would change; nothing written)").format(count=len(changed)))
-    else:
-        click.echo(done.format(count=len(changed), **names))
+    with _no_traceback():
+        try:
+            changes = make_changes()
+            apply(catalogue, changes, dry_run=dry_run)
+        except EditError as exc:
+            if exc.result is not None:
+                click.echo(format_text([p for p in exc.result.problems if p.severity == "error"]), err=True)
+            click.echo(f"thutuc: {exc}", err=True)
+            sys.exit(1)
+        changed = [c for c in changes if c.after != c.before]
+        if dry_run:
+            for c in changed:
+                click.echo(c.diff(catalogue.name), nl=False)
+            click.echo(_("(dry run: {count} file(s) would change; nothing written)").format(count=len(changed)))
+        else:
+            click.echo(done.format(count=len(changed), **names))
 
 
 def _date_option(value):
@@ -419,16 +422,10 @@ def retire(procedure, catalogue, on, reason, superseded_by, dry_run) -> None:
       thutuc retire cap-phep-cu --on 2026-07-01 --reason "Bãi bỏ theo Quyết định …" \\
           --superseded-by cap-giay-phep-xay-dung-nha-o-rieng-le --dry-run
     """
-    from thutuc.edit import EditError, retire as run
+    from thutuc.edit import retire as run
 
-    with _no_traceback():
-        try:
-            change = run(catalogue, procedure, on.date(), reason, superseded_by)
-        except EditError as exc:
-            click.echo(f"thutuc: {exc}", err=True)
-            sys.exit(1)
-        _apply_edit(catalogue, [change], dry_run, _("retired {procedure}: {count} file(s) changed"),
-                    procedure=procedure)
+    _apply_edit(catalogue, lambda: [run(catalogue, procedure, on.date(), reason, superseded_by)], dry_run,
+                _("retired {procedure}: {count} file(s) changed"), procedure=procedure)
 
 
 @main.command()
@@ -444,16 +441,10 @@ def reviewed(procedure, catalogue, by, on, dry_run) -> None:
     Example:
       thutuc reviewed dang-ky-khai-sinh --by "Nguyễn Thị Lan"
     """
-    from thutuc.edit import EditError, reviewed as run
+    from thutuc.edit import reviewed as run
 
-    with _no_traceback():
-        try:
-            change = run(catalogue, procedure, by, _date_option(on))
-        except EditError as exc:
-            click.echo(f"thutuc: {exc}", err=True)
-            sys.exit(1)
-        _apply_edit(catalogue, [change], dry_run, _("recorded the review of {procedure}: {count} file(s) changed"),
-                    procedure=procedure)
+    _apply_edit(catalogue, lambda: [run(catalogue, procedure, by, _date_option(on))], dry_run,
+                _("recorded the review of {procedure}: {count} file(s) changed"), procedure=procedure)
 
 
 @main.command()
@@ -470,16 +461,10 @@ def reassign(catalogue, from_agency, to_agency, level, dry_run) -> None:
     Example (the 2025 reform):
       thutuc reassign --from-agency ubnd-huyen-dong-hung --to-agency ubnd-xa --level xa --dry-run
     """
-    from thutuc.edit import EditError, reassign as run
+    from thutuc.edit import reassign as run
 
-    with _no_traceback():
-        try:
-            changes = run(catalogue, from_agency, to_agency, level)
-        except EditError as exc:
-            click.echo(f"thutuc: {exc}", err=True)
-            sys.exit(1)
-        _apply_edit(catalogue, changes, dry_run, _("moved procedures from {old} to {new}: {count} file(s) changed"),
-                    old=from_agency, new=to_agency)
+    _apply_edit(catalogue, lambda: run(catalogue, from_agency, to_agency, level), dry_run,
+                _("moved procedures from {old} to {new}: {count} file(s) changed"), old=from_agency, new=to_agency)
 
 
 @main.command()

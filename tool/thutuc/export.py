@@ -30,7 +30,7 @@ from thutuc import vi
 from thutuc.fees import in_force
 from thutuc.i18n import _
 from thutuc.model import Catalogue, Channel, Document, Fee, Paper, ProcessingTime, Procedure, plain
-from thutuc.website import condition_text, describe_condition, fee_text, procedure_url
+from thutuc.website import condition_text, describe_condition, fee_scope, fee_text, procedure_url
 
 FORMAT = "thutuc-catalogue-export"
 VERSION = 1
@@ -115,14 +115,8 @@ def online_level(ch: Channel) -> str | None:
 def fee_summary(fee: Fee, proc: Procedure) -> str:
     """'Name: amount' with the dates and channels it is limited to, in plain Vietnamese."""
     text = f"{fee.name}: {fee_text(fee, proc)}"
-    extra = []
-    if fee.channels:
-        extra.append("nộp " + ", ".join(vi.CHANNELS[c].lower() for c in fee.channels))
-    if fee.valid_from:
-        extra.append(f"từ {vi.date(fee.valid_from)}")
-    if fee.valid_to:
-        extra.append(f"đến {vi.date(fee.valid_to)}")
-    return text + (f" ({', '.join(extra)})" if extra else "")
+    scope = fee_scope(fee)
+    return text + (f" ({', '.join(scope)})" if scope else "")
 
 
 def legal_citation(cat: Catalogue, basis) -> str:

@@ -165,18 +165,25 @@ def fee_text(fee: Fee, proc: Procedure) -> str:
     return ""
 
 
+def fee_scope(fee) -> list[str]:
+    """The channels and dates a fee is limited to, in lower case: ['nộp trực tuyến', 'từ 01/01/2027']."""
+    scope = []
+    if fee.channels:
+        scope.append("nộp " + ", ".join(vi.CHANNELS[c].lower() for c in fee.channels))
+    if fee.valid_from:
+        scope.append(f"từ {vi.date(fee.valid_from)}")
+    if fee.valid_to:
+        scope.append(f"đến {vi.date(fee.valid_to)}")
+    return scope
+
+
 def fee_rows(proc: Procedure, fees) -> list[str]:
     rows = ["| Khoản thu | Mức thu | Áp dụng |", "|---|---|---|"]
     for fee in fees:
         applies = []
         if fee.when is not None:
             applies.append(esc("Nếu " + describe_condition(fee.when, proc)))
-        if fee.channels:
-            applies.append("Nộp " + ", ".join(vi.CHANNELS[c].lower() for c in fee.channels))
-        if fee.valid_from:
-            applies.append(f"Từ {vi.date(fee.valid_from)}")
-        if fee.valid_to:
-            applies.append(f"Đến {vi.date(fee.valid_to)}")
+        applies += [part[0].upper() + part[1:] for part in fee_scope(fee)]
         for ex in fee.exemptions:
             applies.append(f"Miễn cho: {esc(ex['who'])}")
         for red in fee.reductions:
