@@ -111,3 +111,72 @@ def test_pages_show_the_catalogue_as_of_a_date_and_what_changes_soon(tmp_path):
     assert "| Lệ phí mới |" not in now and "| Lệ phí |" in now
     later = procedure_page(cat.procedures["khai-sinh"], cat, dt.date(2027, 1, 2), None)
     assert "| Lệ phí mới | 20.000 đồng |" in later and "| Lệ phí |" not in later and "Sắp thay đổi" not in later
+
+
+def _git_repo(tmp: Path, versions: list) -> tuple[Path, callable]:
+    """A repository whose catalogue went through ``versions`` (functions editing a copy of the
+    base catalogue), one commit each."""
+    repo = tmp / "repo"
+    cat = repo / "catalogue"
+    shutil.copytree(BASE, cat)
+    git = lambda *a: subprocess.run(["git", "-C", str(repo), "-c", "user.name=t",  # noqa: E731
+                                     "-c", "user.email=t@example.invalid", *a], check=True, capture_output=True)
+    git("init", "-q")
+    for i, edit in enumerate(versions):
+        edit(cat)
+        git("add", "-A")
+        git("commit", "-qm", f"v{i + 1}", "--allow-empty")
+    return cat, git
+
+
+def _replace(rel: str, old: str, new: str):
+    def edit(cat: Path):
+        f = cat / rel
+        text = f.read_text(encoding="utf-8")
+        assert old in text
+        f.write_text(text.replace(old, new), encoding="utf-8")
+    return edit
+
+
+KS = "procedures/ho-tich/khai-sinh.yaml"
+
+
+def test_a_version_whose_procedure_file_does_not_load_is_not_announced_as_abolished(tmp_path):
+    cat, _git = _git_repo(tmp_path, [
+        lambda cat: None,
+        _replace(KS, "lifecycle:\n", "lifecycle: [\n"),  # not YAML any more
+        _replace(KS, "lifecycle: [\n", "lifecycle:\n"),
+        _replace(KS, "  status: active\n", "  status: actve\n"),  # not the schema
+        _replace(KS, "  status: actve\n", "  status: active\n"),
+    ])
+    for old, new in (("HEAD~4", "HEAD~3"), ("HEAD~2", "HEAD~1"), ("HEAD~3", "HEAD~4")):
+        res = subprocess.run([sys.executable, "-m", "thutuc", "diff", old, new, "--catalogue", str(cat)],
+                             capture_output=True, text=True)
+        assert res.returncode == 1, (old, new, res.stdout, res.stderr)
+        assert "bãi bỏ" not in res.stdout.lower() and res.stdout == ""
+        broken = "HEAD~3" if "HEAD~3" in (old, new) else "HEAD~1"
+        assert f"{broken}:catalogue/{KS}:" in res.stderr and ": error: " in res.stderr
+        assert "cannot be read" in res.stderr and "internal error" not in res.stderr
+    # A broken folder is refused the same way, with the folder as typed in the file name.
+    folder = tmp_path / "broken"
+    shutil.copytree(BASE, folder)
+    _replace(KS, "lifecycle:\n", "lifecycle: [\n")(folder)
+    res = subprocess.run([sys.executable, "-m", "thutuc", "diff", str(BASE), str(folder)], capture_output=True, text=True)
+    assert res.returncode == 1 and f"{folder}/{KS}:" in res.stderr
+    # The site's history skips the broken commits: nothing was abolished, nothing is new.
+    items = history(cat)
+    assert all(not i.report.abolished and not i.report.added for i in items[:-1]), [i.report for i in items]
+    assert [i.subject for i in items] == ["v1"]  # the fixes restore v1 exactly: no change to announce
+
+
+def test_history_compares_a_commit_with_the_last_readable_one_before_it(tmp_path):
+    cat, _git = _git_repo(tmp_path, [
+        lambda cat: None,
+        _replace(KS, "lifecycle:\n", "lifecycle: [\n"),
+        _replace(KS, "lifecycle: [\n", "lifecycle:\n"),
+        _replace(KS, "title: Đăng ký khai sinh", "title: Đăng ký khai sinh (sửa)"),
+    ])
+    items = history(cat)
+    assert [i.subject for i in items] == ["v4", "v1"]
+    assert not items[0].report.abolished and not items[0].report.added
+    assert [e.id for e in items[0].report.amended] == ["khai-sinh"]

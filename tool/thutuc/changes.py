@@ -2,12 +2,16 @@
 new, amended and abolished procedures (công bố thủ tục hành chính mới, sửa đổi, bãi bỏ).
 
 A version is a catalogue folder or a git revision of the repository the catalogue lives in. Old
-versions need not pass today's check: the comparison reads whatever records load.
+versions need not pass today's check (rules change), but every procedure file must be readable
+YAML of the right shape: a file that does not load would otherwise look like a procedure that
+vanished and be announced as abolished. Such a version is refused (:class:`BrokenVersion`) with
+the problems, and the site's history skips commits like that.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import subprocess
@@ -16,10 +20,11 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from thutuc import vi
+from thutuc import schemas, vi
 from thutuc.cache import cached, code_fingerprint
 from thutuc.check import check_catalogue
 from thutuc.i18n import _
+from thutuc.problems import Problem
 
 LISTED = ("active", "suspended")
 VN = dt.timezone(dt.timedelta(hours=7))
@@ -50,10 +55,48 @@ class Report:
                 **{k: [asdict(e) for e in getattr(self, k)] for k in ("added", "amended", "abolished")}}
 
 
-def procedures(root: Path) -> dict[str, dict]:
-    """Procedure records by id, as loaded (valid or not)."""
-    result = check_catalogue(root, display_root="catalogue")
-    return {pid: rec.data for pid, rec in result.index.ids("procedures").items()}
+class BrokenVersion(Exception):
+    """A version with procedure files that do not load (not YAML, wrong shape, an id used twice):
+    comparing it would announce those procedures as abolished or new."""
+
+    def __init__(self, label: str, problems: list[Problem]):
+        super().__init__(_("'{version}' has procedure files that cannot be read ({count} error(s)); fix them "
+                           "before comparing, or they would be announced as abolished").format(
+                               version=label, count=len(problems)))
+        self.label = label
+        self.problems = problems
+
+
+def read_version(root: Path, display_root: str = "catalogue") -> tuple[dict[str, dict], list[Problem]]:
+    """(procedure records by id, the errors that make the version unfit for comparison).
+
+    Only errors that hide or garble a procedure record count: the file is not valid YAML, does
+    not match the schema, or reuses another procedure's id. Other rules may well have changed
+    since an old version was written, so their errors do not stop a comparison.
+    """
+    result = check_catalogue(root, display_root=display_root)
+    broken: list[Problem] = []
+    for f in result.files:
+        if f.kind != "procedure":
+            continue
+        found = [p for p in f.loaded.problems if p.severity == "error"]
+        if f.loaded.data is None and not found:
+            found = [f.loaded.problem((), "error", _("the file holds no procedure"))]
+        if not found:
+            found = [p for p in schemas.validate(f.loaded, f.kind) if p.severity == "error"]
+        broken += found
+    files = {f.loaded.path for f in result.files if f.kind == "procedure"}
+    broken += [p for p in result.problems if p.severity == "error" and p.key == "id" and p.path in files]
+    procs = {pid: rec.data for pid, rec in result.index.ids("procedures").items()}
+    return procs, sorted(set(broken))
+
+
+def procedures(root: Path, display_root: str = "catalogue") -> dict[str, dict]:
+    """Procedure records by id; BrokenVersion when a procedure file cannot be read."""
+    procs, broken = read_version(root, display_root)
+    if broken:
+        raise BrokenVersion(display_root, broken)
+    return procs
 
 
 def git_root(path: Path) -> Path | None:
@@ -80,14 +123,14 @@ def load_version(spec: str, catalogue: Path) -> tuple[str, dict[str, dict]]:
     """(label, procedures) for a folder or a git revision of the repository holding ``catalogue``."""
     path = Path(spec)
     if path.is_dir():
-        return spec, procedures(path)
+        return spec, procedures(path, spec.rstrip("/") or spec)
     repo = git_root(catalogue)
     if repo is None:
         raise ValueError(_("'{version}' is neither a folder nor a git revision (no git repository here)").format(
             version=spec))
     subdir = catalogue.resolve().relative_to(repo).as_posix()
     with tempfile.TemporaryDirectory() as tmp:
-        return spec, procedures(export_revision(repo, spec, subdir, Path(tmp)))
+        return spec, procedures(export_revision(repo, spec, subdir, Path(tmp)), f"{spec}:{subdir}")
 
 
 def _names(docs) -> dict[str, str]:
@@ -220,31 +263,48 @@ class HistoryItem:
     report: Report
 
 
+def _key(*revs: str) -> str:
+    """A cache key naming the commits and thutuc's code in full (cache entries are named by the
+    first 32 characters of the key: a bare commit hash there would name only the first commit)."""
+    return hashlib.sha256("-".join((*revs, code_fingerprint())).encode()).hexdigest()
+
+
 def history(catalogue: Path, limit: int = 20) -> list[HistoryItem]:
-    """Changes to the catalogue commit by commit, newest first (empty outside a git repository)."""
+    """Changes to the catalogue commit by commit, newest first (empty outside a git repository).
+
+    A commit whose procedure files do not all load (see :func:`read_version`) is skipped: the
+    next good commit is compared with the last good one before it, so a file broken for a while
+    is never announced as abolished and then as new.
+    """
     repo = git_root(catalogue)
     if repo is None:
         return []
     subdir = catalogue.resolve().relative_to(repo).as_posix()
-    log = subprocess.run(["git", "-C", str(repo), "log", f"-{limit + 1}", "--format=%H%x09%cI%x09%s", "--", subdir],
+    # Every commit, not just the last few: a parent is the nearest older commit that loads.
+    log = subprocess.run(["git", "-C", str(repo), "log", "--format=%H%x09%cI%x09%s", "--", subdir],
                          capture_output=True, text=True)
     if log.returncode != 0:
         return []
     revs = [line.split("\t", 2) for line in log.stdout.splitlines() if line.count("\t") >= 2]
     items = []
     with tempfile.TemporaryDirectory() as tmp:
-        loaded: dict[str, dict] = {}
+        loaded: dict[str, tuple[dict, list]] = {}
 
-        def at(rev: str) -> dict:
+        def read(rev: str) -> tuple[dict, list]:
             if rev not in loaded:
-                loaded[rev] = procedures(export_revision(repo, rev, subdir, Path(tmp) / rev))
+                loaded[rev] = read_version(export_revision(repo, rev, subdir, Path(tmp) / rev), f"{rev[:8]}:{subdir}")
             return loaded[rev]
 
+        def readable(rev: str) -> bool:
+            return cached("changes-readable", _key(rev), lambda: not read(rev)[1])
+
         for i, (rev, date, subject) in enumerate(revs[:limit]):
-            parent = revs[i + 1][0] if i + 1 < len(revs) else ""
+            if not readable(rev):
+                continue
+            parent = next((r for r, _date, _subject in revs[i + 1:] if readable(r)), "")
             # Commits never change, so each comparison is cached for good (with thutuc's code).
-            report = cached("changes", f"{parent}-{rev}-{code_fingerprint()}",
-                            lambda: compare(at(parent) if parent else {}, at(rev), parent[:8], rev[:8]))
+            report = cached("changes", _key(parent, rev),
+                            lambda: compare(read(parent)[0] if parent else {}, read(rev)[0], parent[:8], rev[:8]))
             if not report.empty:
                 items.append(HistoryItem(rev, dt.datetime.fromisoformat(date).astimezone(VN), subject, report))
     return items

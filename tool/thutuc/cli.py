@@ -486,12 +486,18 @@ def diff(old: str, new: str, catalogue: Path, fmt: str, output: Path | None) -> 
       thutuc diff HEAD~5 HEAD --format json
       thutuc diff ../old-catalogue catalogue -o cong-bo.md
     """
-    from thutuc.changes import compare, format_json, format_md, load_version
+    from thutuc.changes import BrokenVersion, compare, format_json, format_md, load_version
 
     with _no_traceback():
         try:
             old_label, a = load_version(old, catalogue)
             new_label, b = load_version(new, catalogue)
+        except BrokenVersion as exc:  # its procedures would be announced as abolished
+            from thutuc.problems import format_text
+
+            click.echo(format_text(exc.problems), err=True)
+            click.echo(f"thutuc diff: {exc}", err=True)
+            sys.exit(1)
         except ValueError as exc:
             click.echo(f"thutuc diff: {exc}", err=True)
             sys.exit(2)
