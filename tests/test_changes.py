@@ -180,3 +180,24 @@ def test_history_compares_a_commit_with_the_last_readable_one_before_it(tmp_path
     assert [i.subject for i in items] == ["v4", "v1"]
     assert not items[0].report.abolished and not items[0].report.added
     assert [e.id for e in items[0].report.amended] == ["khai-sinh"]
+
+
+def test_a_revision_is_never_read_as_a_git_option(tmp_path):
+    cat, _git = _git_repo(tmp_path, [lambda cat: None])
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    for args in (["--", f"--output={victim}"], ["HEAD", "--", f"--output={victim}"], ["--", "-o", "HEAD"],
+                 ["--", "--remote=/etc", "HEAD"], ["--", "--exec=touch /tmp/x", "HEAD"]):
+        res = subprocess.run([sys.executable, "-m", "thutuc", "diff", "--catalogue", str(cat), *args],
+                             capture_output=True, text=True, cwd=tmp_path)
+        assert res.returncode == 2, (args, res.stdout, res.stderr)
+        assert res.stderr.count("\n") == 1 and "cannot begin with '-'" in res.stderr, res.stderr
+        assert victim.read_text(encoding="utf-8") == "keep me\n"
+    # Not a commit (a tree, a blob, a range, nonsense): refused by name, nothing run with it.
+    for rev in ("HEAD^{tree}", "HEAD:catalogue/office.yaml", "HEAD~1..HEAD", "no-such-tag"):
+        res = subprocess.run([sys.executable, "-m", "thutuc", "diff", rev, "HEAD", "--catalogue", str(cat)],
+                             capture_output=True, text=True)
+        assert res.returncode == 2 and "neither a folder nor a commit" in res.stderr, (rev, res.stderr)
+    res = subprocess.run([sys.executable, "-m", "thutuc", "diff", "HEAD", "HEAD", "--catalogue", str(cat)],
+                         capture_output=True, text=True)
+    assert res.returncode == 0 and "Không có." in res.stdout

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -108,9 +109,32 @@ def git_root(path: Path) -> Path | None:
     return Path(res.stdout.strip()) if res.returncode == 0 else None
 
 
+def resolve_revision(repo: Path, rev: str) -> str:
+    """The commit a revision names, as a full hash; ValueError for anything else.
+
+    A revision is only ever handed to git as ``REV^{commit}`` after ``--end-of-options``, and git
+    then gets the hash: text beginning with '-' would otherwise be read as an option
+    (``--output=FILE`` makes ``git archive`` overwrite FILE).
+    """
+    if not rev or rev.startswith("-"):
+        raise ValueError(_("'{revision}' is not a git revision or a folder (a revision cannot begin with '-')").format(
+            revision=rev))
+    try:
+        res = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", "--end-of-options",
+                              f"{rev}^{{commit}}"], capture_output=True, text=True)
+    except OSError as exc:
+        raise ValueError(_("git cannot be run: {reason}").format(reason=exc.strerror or exc)) from None
+    sha = res.stdout.strip()
+    if res.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", sha):
+        raise ValueError(_("'{revision}' is neither a folder nor a commit of the git repository at {repo}").format(
+            revision=rev, repo=repo))
+    return sha
+
+
 def export_revision(repo: Path, rev: str, subdir: str, into: Path) -> Path:
     """The catalogue folder as it was at a git revision, unpacked into ``into``."""
-    res = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", rev, subdir], capture_output=True)
+    sha = resolve_revision(repo, rev)
+    res = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", sha, "--", subdir], capture_output=True)
     if res.returncode != 0:
         raise ValueError(_("git cannot read '{folder}' at '{revision}': {reason}").format(
             folder=subdir, revision=rev, reason=res.stderr.decode(errors="replace").strip()))
@@ -124,13 +148,16 @@ def load_version(spec: str, catalogue: Path) -> tuple[str, dict[str, dict]]:
     path = Path(spec)
     if path.is_dir():
         return spec, procedures(path, spec.rstrip("/") or spec)
+    if spec.startswith("-"):
+        resolve_revision(catalogue, spec)  # refuses it, whether or not there is a repository
     repo = git_root(catalogue)
     if repo is None:
         raise ValueError(_("'{version}' is neither a folder nor a git revision (no git repository here)").format(
             version=spec))
     subdir = catalogue.resolve().relative_to(repo).as_posix()
+    sha = resolve_revision(repo, spec)
     with tempfile.TemporaryDirectory() as tmp:
-        return spec, procedures(export_revision(repo, spec, subdir, Path(tmp)), f"{spec}:{subdir}")
+        return spec, procedures(export_revision(repo, sha, subdir, Path(tmp)), f"{spec}:{subdir}")
 
 
 def _names(docs) -> dict[str, str]:
