@@ -350,3 +350,53 @@ def test_an_unreadable_answers_file_is_an_answer_error_not_a_crash(tmp_path):
     assert res.returncode == 1 and "internal error" not in res.stderr
     assert f"{bad}: cannot read the answers (expected ',' or ']'" in res.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+def _tiered_by_units(units, tiers, flat):
+    """The old definition, one unit at a time: the reference for small counts."""
+    if not tiers:
+        return max(units, 0) * (flat or 0)
+    total = 0
+    for rank in range(1, units + 1):
+        tier = next((t for t in tiers if t["from"] <= rank and (t.get("to") is None or rank <= t["to"])), None)
+        total += tier["amount"] if tier else 0
+    return total
+
+
+_TIER = st.builds(lambda a, n, amount, open_: {"from": a, "amount": amount, **({} if open_ else {"to": a + n})},
+                  st.integers(1, 40), st.integers(-3, 30), st.integers(0, 10**7), st.booleans())
+
+
+@settings(max_examples=400, deadline=None)
+@given(units=st.integers(-5, 120), tiers=st.lists(_TIER, max_size=6), flat=st.none() | st.integers(0, 10**6))
+def test_tiers_counted_by_ranges_match_counting_unit_by_unit(units, tiers, flat):
+    # Overlapping tiers (the first listed wins), gaps, 'to' before 'from', no tiers at all.
+    assert tiered(units, tiers, flat) == _tiered_by_units(units, tiers, flat)
+
+
+def test_a_huge_page_count_is_priced_at_once_and_exactly():
+    import signal
+
+    tiers = ({"from": 1, "to": 2, "amount": 2000}, {"from": 3, "amount": 1000})
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("the tier sum counts unit by unit"))
+    signal.alarm(10)
+    try:
+        assert tiered(10**12, tiers, None) == 4000 + (10**12 - 2) * 1000
+        assert tiered(10**30 + 7, tiers, None) == 4000 + (10**30 + 5) * 1000  # exact, no float
+        # A question without max feeding a tiered fee: the checklist is made at once (cap or not).
+        proc = ck.find_procedure(CAT, "2.000815")
+        cl = ck.make(CAT, proc, {"so_trang": 10**12, "so_ban": 1}, "in_person", dt.datetime(2026, 2, 10, 9, tzinfo=TZ))
+        assert cl.fees[0].amount == 200000
+    finally:
+        signal.alarm(0)
+
+
+def test_percent_fees_and_reductions_are_exact_dong():
+    import dataclasses
+
+    from thutuc.fees import amount_of
+
+    fee = next(f for p in CAT.procedures.values() for f in p.fees if f.kind == "percent")
+    # 0.5 % of 1,234,567,890,123,456,789 đồng: floats would lose the last digits.
+    amount, _ = amount_of(dataclasses.replace(fee, min=None, max=None, percent=0.5), {fee.of: 1234567890123456789})
+    assert amount == 1234567890123456789 // 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Mapping
 
 from thutuc.conditions import holds
@@ -42,14 +43,37 @@ def applies(fee: Fee, answers: Mapping[str, Any] | None, channel: str, on: dt.da
 
 
 def tiered(units: int, tiers, flat: int | None) -> int:
-    """Amount for ``units`` units: each unit priced by the tier its rank falls in."""
+    """Amount for ``units`` units: each unit priced by the tier its rank falls in (the first
+    listed tier holding that rank; a rank no tier holds costs nothing).
+
+    Counted by ranges, not unit by unit: O(tiers²) whatever the number of units, exact đồng.
+    """
     if not tiers:
-        return units * (flat or 0)
+        return max(units, 0) * (flat or 0)
     total = 0
-    for rank in range(1, units + 1):
-        tier = next((t for t in tiers if t["from"] <= rank and (t.get("to") is None or rank <= t["to"])), None)
-        total += tier["amount"] if tier else 0
+    free = [(1, units)] if units >= 1 else []  # ranks no earlier tier has priced, inclusive
+    for t in tiers:
+        lo, hi = math.ceil(t["from"]), (math.floor(t["to"]) if t.get("to") is not None else None)
+        rest = []
+        for a, b in free:
+            start, end = max(a, lo), (b if hi is None else min(b, hi))
+            if start > end:
+                rest.append((a, b))
+                continue
+            total += (end - start + 1) * t["amount"]
+            if a < start:
+                rest.append((a, start - 1))
+            if end < b:
+                rest.append((end + 1, b))
+        free = rest
+        if not free:
+            break
     return total
+
+
+def _exact(number: int | float) -> Fraction:
+    """A number as written (0.5 is one half, not the binary float nearest it), for exact đồng."""
+    return Fraction(number) if isinstance(number, int) else Fraction(repr(number))
 
 
 def _number(answers: Mapping[str, Any], key: str | None, default: int = 1) -> float:
@@ -79,7 +103,7 @@ def amount_of(fee: Fee, answers: Mapping[str, Any]) -> tuple[int | None, str]:
         return each * times, detail
     if fee.kind == "percent":
         base = _number(answers, fee.of, default=0)
-        value = math.floor(base * fee.percent / 100)
+        value = math.floor(_exact(base) * _exact(fee.percent) / 100)
         if fee.min is not None:
             value = max(value, fee.min)
         if fee.max is not None:
@@ -109,7 +133,7 @@ def compute(fees: tuple[Fee, ...], answers: Mapping[str, Any] | None, channel: s
         for red in fee.reductions:
             if amount and in_force(red.get("valid_from"), red.get("valid_to"), on) and \
                     (not red.get("channels") or channel in red["channels"]):
-                amount = math.floor(amount * (100 - red["percent"]) / 100)
+                amount = math.floor(amount * (100 - _exact(red["percent"])) / 100)
                 until = f" đến {vi.date(red['valid_to'])}" if red.get("valid_to") else ""
                 detail = (detail + "; " if detail else "") + f"giảm {vi.number(red['percent'])} %{until}"
         lines.append(FeeLine(fee.name, fee.kind, amount, detail, "; ".join(notes) or None, fee.source,
