@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT
-from thutuc import edit
+from thutuc import edit, outputs
 from thutuc.edit import EditError, apply, reassign, retire, reviewed
 
 BUNDLED = sorted((ROOT / "catalogue").rglob("*.yaml"))
@@ -102,8 +102,8 @@ def test_a_crash_while_writing_leaves_the_old_file(cat, monkeypatch):
     def crash(src, dst):
         raise OSError("power cut")
 
-    monkeypatch.setattr(edit.os, "replace", crash)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(outputs.os, "replace", crash)
+    with pytest.raises(edit.EditError, match="power cut; nothing was changed"):
         apply(cat, [change])
     assert f.read_bytes() == before
     assert sorted(p.name for p in f.parent.iterdir() if p.name.startswith(".")) == []

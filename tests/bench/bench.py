@@ -96,7 +96,7 @@ def main() -> None:
             "search_index_gzip_bytes_per_procedure": round(len(gzip.compress(index, 9)) / size),
             "output_mb": round(folder_size(public) / 2**20, 1),
         }
-        shutil.rmtree(gen.parent / "pdf-cache", ignore_errors=True)
+        shutil.rmtree(gen / "pdf-cache", ignore_errors=True)
         cold = run(build_cmd)
         first = sorted(cat.glob("procedures/*/*.yaml"))[0]
         first.write_text(first.read_text(encoding="utf-8").replace("title: ", "title: Sửa ", 1), encoding="utf-8")

@@ -43,12 +43,18 @@ def discover(root: Path, display_root: str) -> tuple[list[tuple[str, Path, str, 
         parts = () if rel_folder == "." else tuple(rel_folder.split(os.sep))
         dirs[:] = [d for d in dirs if not d.startswith(".") and not (not parts and d in ASSET_FOLDERS)]
         rels += [parts + (n,) for n in names if not n.startswith(".")]
+    inside = root.resolve()
     for parts in sorted(rels):
         rel = "/".join(parts)
         f = root / rel
         if not f.is_file():
             continue
         display = f"{display_root}/{rel}" if display_root else rel
+        if f.is_symlink() and inside not in f.resolve().parents:
+            problems.append(Problem(display, 1, 1, "error", "",
+                                    _("this file is a link to a file outside the catalogue; thutuc does not "
+                                      "follow it (copy the file into the catalogue instead)")))
+            continue
         if rel.endswith(".yml"):
             problems.append(Problem(display, 1, 1, "error", "", _("rename the file to end in .yaml")))
             continue

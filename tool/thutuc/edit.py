@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from thutuc.check import CheckResult, check_catalogue
 from thutuc.i18n import _
+from thutuc.outputs import atomic_write_all
 
 
 class EditError(ValueError):
@@ -49,21 +48,40 @@ def dump(data) -> str:
     return out.getvalue()
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write next to the file, flush to disk, then rename over it (keeping its permissions)."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+@dataclass(frozen=True)
+class TextStyle:
+    """A file's byte-order mark and line ending, kept through an edit: the YAML tools work on
+    LF text, and a file saved on Windows must come back as it was on every untouched line."""
+
+    bom: bool = False
+    newline: str = "\n"
+
+    @classmethod
+    def of(cls, text: str) -> "TextStyle":
+        bom = text.startswith("\ufeff")
+        first = text.find("\n")
+        return cls(bom, "\r\n" if first > 0 and text[first - 1] == "\r" else "\n")
+
+    @staticmethod
+    def plain(text: str) -> str:
+        return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+    def restore(self, plain: str) -> str:
+        text = plain.replace("\n", self.newline) if self.newline != "\n" else plain
+        return "\ufeff" + text if self.bom else text
+
+
+def read_source(path: Path) -> str:
+    """A catalogue file's text exactly as stored (no newline translation)."""
+    return path.read_bytes().decode("utf-8")
+
+
+def edit_text(before: str, edit: Callable[[dict], None]) -> str:
+    """Round-trip ``before`` through ruamel.yaml with ``edit`` applied, keeping BOM and line endings."""
+    style = TextStyle.of(before)
+    data = load(style.plain(before))
+    edit(data)
+    return style.restore(dump(data))
 
 
 @dataclass
@@ -94,8 +112,11 @@ def apply(root: Path, changes: list[Change], dry_run: bool = False, today: dt.da
     if result.errors:
         raise EditError(_("the edit would leave errors in the catalogue; nothing was written"), result)
     if not dry_run:
-        for c in changes:
-            atomic_write(root / c.rel, c.after)
+        try:
+            atomic_write_all((root / c.rel, c.after) for c in changes)  # all files or none
+        except OSError as exc:
+            raise EditError(_("cannot write {path}: {reason}; nothing was changed").format(
+                path=exc.filename or root, reason=exc.strerror or exc)) from None
     return result
 
 
@@ -117,10 +138,8 @@ def _edit_procedure(root: Path, pid: str, edit: Callable[[dict], None]) -> Chang
     by_name = sorted((root / "procedures").glob(f"*/{pid}.yaml"))
     rel = by_name[0].relative_to(root).as_posix() if len(by_name) == 1 else \
         _procedure_file(root, check_catalogue(root), pid)
-    before = (root / rel).read_text(encoding="utf-8")
-    data = load(before)
-    edit(data)
-    return Change(rel, before, dump(data))
+    before = read_source(root / rel)
+    return Change(rel, before, edit_text(before, edit))
 
 
 def retire(root: Path, pid: str, on: dt.date, reason: str, superseded_by: str | None = None) -> Change:
@@ -156,30 +175,34 @@ def reassign(root: Path, from_agency: str, to_agency: str, level: str | None = N
     old_level = agencies[from_agency].data.get("level")
     changes = []
     for pid, rec in sorted(result.index.ids("procedures").items()):
-        before = (root / rec.file.rel).read_text(encoding="utf-8")
-        data = load(before)
         touched = False
-        ag = data.get("agencies", {})
-        for role in ("deciding", "receiving"):
-            if ag.get(role) == from_agency:
-                ag[role] = to_agency
-                touched = True
-        coordinating = ag.get("coordinating") or []
-        for i, a in enumerate(coordinating):
-            if a == from_agency:
-                coordinating[i] = to_agency
-                touched = True
-        for ch in data.get("channels") or []:
-            if ch.get("where") == from_agency:
-                ch["where"] = to_agency
-                touched = True
-        if touched and level and old_level in (data.get("levels") or []):
-            levels = data["levels"]
-            i = list(levels).index(old_level)
-            if level in levels:
-                del levels[i]
-            else:
-                levels[i] = level
+
+        def edit(data):
+            nonlocal touched
+            ag = data.get("agencies", {})
+            for role in ("deciding", "receiving"):
+                if ag.get(role) == from_agency:
+                    ag[role] = to_agency
+                    touched = True
+            coordinating = ag.get("coordinating") or []
+            for i, a in enumerate(coordinating):
+                if a == from_agency:
+                    coordinating[i] = to_agency
+                    touched = True
+            for ch in data.get("channels") or []:
+                if ch.get("where") == from_agency:
+                    ch["where"] = to_agency
+                    touched = True
+            if touched and level and old_level in (data.get("levels") or []):
+                levels = data["levels"]
+                i = list(levels).index(old_level)
+                if level in levels:
+                    del levels[i]
+                else:
+                    levels[i] = level
+
+        before = read_source(root / rec.file.rel)
+        after = edit_text(before, edit)
         if touched:
-            changes.append(Change(rec.file.rel, before, dump(data)))
+            changes.append(Change(rec.file.rel, before, after))
     return changes

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from thutuc.edit import atomic_write, dump, load
+from thutuc.edit import TextStyle, dump, load
 from thutuc.i18n import _
+from thutuc.outputs import atomic_write
 from thutuc.problems import Problem
 
 SUFFIXES = (".yaml", ".yml")
@@ -244,9 +245,10 @@ def format_file(path: Path, display: str | None = None, check: bool = False) -> 
             display, 1, 1, _("fmt could not format this file ({error}); it was left as it is. This is a bug "
                              "in thutuc; run again with THUTUC_DEBUG=1 and report the output").format(
                                  error=f"{type(exc).__name__}: {exc}")),))
+    out = TextStyle.of(data.decode("utf-8")).restore(out)  # keep a BOM and Windows line endings
     changed = out.encode("utf-8") != data
     if changed and not check:
-        atomic_write(path, out)
+        atomic_write(path, out)  # through a link, to the file it points at
     return FileResult(path, display, changed=changed)
 
 

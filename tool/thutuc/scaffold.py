@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from thutuc.check import CheckResult, check_catalogue, today_vn
-from thutuc.edit import atomic_write, dump, load
+from thutuc.edit import dump, load
 from thutuc.i18n import _
+from thutuc.outputs import atomic_write
 from thutuc.problems import Problem, suggest
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "procedure.yaml"
@@ -348,13 +349,27 @@ def schema_uses() -> dict[str, list[str]]:
     return uses
 
 
+def _same_schema(path: Path, src: Path) -> bool:
+    """A copy of one of our schemas (any version): the same $id. Such copies may be updated."""
+    import json
+
+    try:
+        return json.loads(path.read_bytes()).get("$id") == json.loads(src.read_bytes()).get("$id")
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def export_schemas(out: Path, names: list[str] | None = None) -> list[Path]:
     """Copy schemas (all by default) into ``out``, byte for byte; returns the files written."""
+    from thutuc.outputs import check_output_file, write_output
+
     out.mkdir(parents=True, exist_ok=True)
+    sources = [schema_file(name) for name in names or schema_names()]
+    for src in sources:  # refuse before writing any: all copies or none
+        check_output_file(out / src.name, ours=lambda p, src=src: _same_schema(p, src))
     written = []
-    for name in names or schema_names():
-        src = schema_file(name)
+    for src in sources:
         target = out / src.name
-        atomic_write(target, src.read_text(encoding="utf-8"))
+        write_output(target, src.read_bytes(), ours=lambda p, src=src: _same_schema(p, src))
         written.append(target)
     return written
