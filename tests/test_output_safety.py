@@ -322,3 +322,15 @@ def test_a_terminated_build_removes_its_half_made_site(project):
     assert build.returncode != 0
     assert not list(project.glob(".public.*"))
     assert list((project / "public").iterdir()) == []  # the old (empty) site is untouched
+
+
+def test_fmt_never_rewrites_what_is_not_a_yaml_file_of_the_folder(project):
+    Path("conf.txt").write_text("x = 1\n")
+    outside = project.parent / "outside.yaml"
+    outside.write_text("a:    1\n")
+    (project / "catalogue" / "legal" / "linked.yaml").symlink_to(outside)
+    result = run("fmt", "conf.txt")
+    assert result.exit_code == 1 and "not a YAML file" in result.output
+    result = run("fmt", "catalogue")
+    assert result.exit_code == 1 and "catalogue/legal/linked.yaml:1:1: error: this file is a link" in result.output
+    assert Path("conf.txt").read_text() == "x = 1\n" and outside.read_text() == "a:    1\n"

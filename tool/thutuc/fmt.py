@@ -199,25 +199,33 @@ def format_text(text: str, path: str = "<text>") -> str:
     return out
 
 
-def yaml_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """(file, display path) for each file given and each YAML file under each folder given,
-    skipping hidden files and folders; in order, without repeats."""
+def yaml_files(paths: Iterable[Path]) -> list[tuple[Path, str, Path | None]]:
+    """(file, display path, folder it was found in) for each file given and each YAML file under
+    each folder given, skipping hidden files and folders; in order, without repeats."""
     seen: set[Path] = set()
     out = []
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            found = [(f, (given / f.relative_to(given)).as_posix()) for f in sorted(given.rglob("*"))
+            found = [(f, (given / f.relative_to(given)).as_posix(), given) for f in sorted(given.rglob("*"))
                      if f.suffix in SUFFIXES and f.is_file()
                      and not any(part.startswith(".") for part in f.relative_to(given).parts)]
         else:
-            found = [(given, given.as_posix())]
-        for f, display in found:
+            found = [(given, given.as_posix(), None)]
+        for f, display, folder in found:
             key = f.resolve()
             if key not in seen:
                 seen.add(key)
-                out.append((f, display))
+                out.append((f, display, folder))
     return out
+
+
+def _format_found(path: Path, display: str, folder: Path | None, check: bool) -> FileResult:
+    if folder is not None and path.is_symlink() and folder.resolve() not in path.resolve().parents:
+        return FileResult(path, display, problems=(_error(display, 1, 1, _(
+            "this file is a link to a file outside {folder}; left as it is (name it to format it)").format(
+                folder=folder)),))
+    return format_file(path, display, check)
 
 
 def format_file(path: Path, display: str | None = None, check: bool = False) -> FileResult:
@@ -225,6 +233,9 @@ def format_file(path: Path, display: str | None = None, check: bool = False) -> 
     from thutuc.yamlload import decode
 
     display = display or path.as_posix()
+    if path.suffix not in SUFFIXES:  # a file named on the command line by mistake: never rewrite it
+        return FileResult(path, display, problems=(
+            _error(display, 1, 1, _("not a YAML file (it does not end in .yaml or .yml); left as it is")),))
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -255,4 +266,5 @@ def format_file(path: Path, display: str | None = None, check: bool = False) -> 
 def format_paths(paths: Iterable[Path], check: bool = False) -> FormatReport:
     """Format every YAML file in ``paths`` (files or folders); a file that cannot be formatted is
     reported and left untouched, and the others are still formatted."""
-    return FormatReport([format_file(f, display, check) for f, display in yaml_files(paths)], check)
+    return FormatReport([_format_found(f, display, folder, check) for f, display, folder in yaml_files(paths)],
+                        check)
