@@ -334,3 +334,31 @@ def test_fmt_never_rewrites_what_is_not_a_yaml_file_of_the_folder(project):
     result = run("fmt", "catalogue")
     assert result.exit_code == 1 and "catalogue/legal/linked.yaml:1:1: error: this file is a link" in result.output
     assert Path("conf.txt").read_text() == "x = 1\n" and outside.read_text() == "a:    1\n"
+
+
+def _with_form(project: Path, file: str) -> None:
+    proc = project / "catalogue" / "procedures" / "ho-tich" / "dang-ky-khai-sinh.yaml"
+    text = proc.read_text(encoding="utf-8")
+    anchor = "      code: Tờ khai đăng ký khai sinh (mẫu ban hành kèm Thông tư 04/2020/TT-BTP)\n"
+    assert anchor in text
+    proc.write_text(text.replace(anchor, anchor + f"      file: {file}\n"), encoding="utf-8")
+
+
+def test_a_referenced_form_is_published(project):
+    (project / "catalogue" / "forms").mkdir()
+    (project / "catalogue" / "forms" / "to-khai.pdf").write_bytes(b"%PDF-1.4 form")
+    _with_form(project, "forms/to-khai.pdf")
+    assert run("build", "--no-pdf").exit_code == 0
+    assert (project / "public" / "forms" / "to-khai.pdf").read_bytes() == b"%PDF-1.4 form"
+
+
+def test_a_forms_folder_linked_out_of_the_catalogue_is_never_published(project):
+    elsewhere = project.parent / "etc"
+    elsewhere.mkdir()
+    (elsewhere / "passwd.pdf").write_bytes(b"%PDF-1.4 s3cr3t-7f9a")
+    (project / "catalogue" / "forms").symlink_to(elsewhere)
+    _with_form(project, "forms/passwd.pdf")
+    result = run("check", "catalogue")
+    assert result.exit_code == 1 and "form path must stay inside catalogue/forms/" in result.output
+    assert run("build", "--no-pdf").exit_code == 1
+    assert not (project / "public").exists()

@@ -133,6 +133,8 @@ def referenced_forms(cat: Catalogue) -> dict[str, bytes]:
     regular files inside catalogue/forms/ (a link out of the catalogue is never followed)."""
     forms_dir = (cat.root / "forms").resolve()
     out: dict[str, bytes] = {}
+    if cat.root.resolve() not in forms_dir.parents:  # forms/ itself a link out of the catalogue
+        return out
     for proc in cat.procedures.values():
         for doc in proc.documents:
             for paper in doc.papers:

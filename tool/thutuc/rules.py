@@ -407,7 +407,7 @@ def _form_rules(rec: Record, sub: tuple, form: dict, root: Path) -> Iterator[Pro
         return
     forms = (root / "forms").resolve()
     target = (root / file).resolve()
-    if forms not in target.parents:
+    if forms not in target.parents or root.resolve() not in forms.parents:
         yield rec.problem(sub + ("file",), "error", _("form path must stay inside catalogue/forms/"))
     elif not target.is_file():
         have = sorted(p.relative_to(root).as_posix() for p in forms.rglob("*") if p.is_file()) if forms.is_dir() else []
