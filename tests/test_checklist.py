@@ -348,7 +348,7 @@ def test_an_unreadable_answers_file_is_an_answer_error_not_a_crash(tmp_path):
     bad.write_text("nop_thay: [khong\n", encoding="utf-8")
     res = run("1.001193", "--answers", str(bad), "-o", str(tmp_path / "x.pdf"))
     assert res.returncode == 1 and "internal error" not in res.stderr
-    assert f"{bad}: cannot read the answers (expected ',' or ']'" in res.stderr
+    assert f"{bad}:2:1: cannot read the answers (not valid YAML: did not find expected ',' or ']'" in res.stderr
     assert not (tmp_path / "x.pdf").exists()
 
 

@@ -175,9 +175,9 @@ def _load_catalogue(catalogue: Path):
 def _ask(proc, missing):
     """Ask the missing questions (the catalogue's, in Vietnamese) on a terminal; keep asking until an
     answer fits."""
-    from thutuc.tailor import AnswerError, parse_answer
+    from thutuc.tailor import AnswerError, counted, parse_answer
 
-    answers = {}
+    answers, whole = {}, counted(proc)
     click.echo(_("Procedure: {title}").format(title=proc.title), err=True)
     for q in missing:
         hint = ""
@@ -194,7 +194,7 @@ def _ask(proc, missing):
         while True:
             raw = click.prompt(f"{q.ask}{hint}", err=True)
             try:
-                answers[q.key] = parse_answer(q, raw)
+                answers[q.key] = parse_answer(q, raw, q.key in whole)
                 break
             except AnswerError as exc:
                 click.echo(f"  {exc}", err=True)
@@ -246,8 +246,10 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
       thutuc checklist du-tuyen-giao-vien --batch ung-vien.csv --out-dir phieu/
     """
     from thutuc import checklist as ck
-    from thutuc.produce import filename, now, parse_when, render_checklist, run_batch
-    from thutuc.tailor import AnswerError, match_documents, read_answers
+    from thutuc.produce import check_printable, filename, now, parse_when, read_batch, render_checklist, run_batch
+    from thutuc.render import MissingGlyph
+    from thutuc.tailor import AnswerError, match_documents, read_answers, read_answers_file
+    from thutuc.workdays import CalendarError
 
     with _no_traceback():
         cat = _load_catalogue(catalogue)
@@ -255,7 +257,7 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
             when = (parse_when(submitted) if submitted
                     else parse_when(f"{as_of.date().isoformat()} 08:00") if as_of else now())
             if batch_file:
-                with click.progressbar(length=sum(1 for _line in open(batch_file, encoding="utf-8-sig")) - 1,
+                with click.progressbar(length=len(read_batch(batch_file)),
                                        label=_("Making checklists"), file=sys.stderr) as bar:
                     results = run_batch(cat, procedure, batch_file, out_dir, fmt, channel, when, lambda: bar.update(1))
                 bad = [r for r in results if r.error]
@@ -276,44 +278,38 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
                 if not procedure:
                     raise click.UsageError(_("give a PROCEDURE (id or national code), --code or --batch"))
                 proc = ck.find_procedure(cat, procedure)
-                given = {}
-                if answers_file:
-                    import yaml  # only here: a checklist without an answers file starts faster
-
-                    try:
-                        loaded = yaml.safe_load(answers_file.read_text(encoding="utf-8")) or {}
-                    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-                        problem = getattr(exc, "problem", None)
-                        reason = _(problem) if problem else getattr(exc, "strerror", None) or str(exc)
-                        raise AnswerError(_("{file}: cannot read the answers ({reason})").format(
-                            file=answers_file, reason=reason)) from None
-                    if not isinstance(loaded, dict):
-                        raise AnswerError(_("{file}: needs a mapping of 'question: answer'").format(
-                            file=answers_file))
-                    given.update({str(k): v for k, v in loaded.items()})
+                given, where = read_answers_file(answers_file) if answers_file else ({}, {})
                 for item in answer:
                     key, sep, value = item.partition("=")
                     if not sep:
                         raise AnswerError(_("--answer {answer}: write it as KEY=VALUE, e.g. nop_thay=khong").format(
                             answer=repr(item)))
                     given[key.strip()] = value.strip()
+                    where.pop(key.strip(), None)
                 if generic:
                     answers = None
                 else:
-                    answers, missing = read_answers(proc, given)
+                    answers, missing = read_answers(proc, given, where)
                     if missing and sys.stdin.isatty():
                         answers.update(_ask(proc, missing))
                     elif missing:
                         lines = "\n".join(f"  -a {q.key}=…   {q.ask}" for q in missing)
                         raise AnswerError(_("missing answers for procedure '{id}':\n{lines}").format(
                             id=proc.id, lines=lines))
+            check_printable(fmt, {"--applicant": applicant, "--address": address, "--phone": phone,
+                                  "--email": email})
             have_ids = match_documents(proc, have) if have else None
             cl = ck.make(cat, proc, answers, channel, when,
                          ck.Applicant(applicant, address, phone, email), have=have_ids, receipt=receipt)
-        except AnswerError as exc:
+        except (AnswerError, CalendarError) as exc:
             click.echo(f"thutuc checklist: {exc}", err=True)
             sys.exit(1)
-        data = render_checklist(cl, fmt, cat, append_forms)
+        try:
+            data = render_checklist(cl, fmt, cat, append_forms,
+                                    warn=lambda message: click.echo(f"thutuc checklist: warning: {message}", err=True))
+        except MissingGlyph as exc:  # a catalogue text `check` let through: still no traceback
+            click.echo(f"thutuc checklist: {exc}", err=True)
+            sys.exit(1)
         if output is not None and str(output) == "-":
             sys.stdout.buffer.write(data)
             return

@@ -29,9 +29,9 @@ class MissingGlyph(ValueError):
 
 
 def font_dir() -> Path:
-    import fontpkg_be_vietnam_pro
+    from thutuc.glyphs import font_dir
 
-    return Path(fontpkg_be_vietnam_pro.ROOT) / "files"
+    return font_dir()
 
 
 # --- PDF ------------------------------------------------------------------------------------------
@@ -49,8 +49,10 @@ def to_pdf(slip: Slip, created: dt.datetime) -> bytes:
         cmap = pdf.cmap
         bad = sorted({c for c in text if ord(c) not in cmap and not c.isspace()})
         if bad:
+            from thutuc.glyphs import describe
+
             raise MissingGlyph(_("the PDF font has no glyph for {characters} in {text}").format(
-                characters=", ".join(repr(c) for c in bad), text=repr(text[:60])))
+                characters=describe(bad), text=repr(text[:60])))
         return text
 
     def room() -> float:

@@ -68,6 +68,10 @@ class Index:
     by_kind: dict[str, dict[str, Record]] = field(default_factory=lambda: defaultdict(dict))
     office: Record | None = None
     calendar: Record | None = None
+    # Kinds with a file that could not be read into records (not YAML, a scalar where the list
+    # should be): an id of that kind that is not found may be in that file, so it is not reported
+    # as unknown (the broken file is, once, where it is broken).
+    incomplete: set[str] = field(default_factory=set)
 
     def ids(self, kind: str) -> dict[str, Record]:
         return self.by_kind[kind]
@@ -81,14 +85,28 @@ def _records(f: SourceFile) -> Iterator[tuple[str, Record]]:
         yield "procedures", Record(f, (), data)
     elif f.kind in COLLECTIONS:
         top, kind = COLLECTIONS[f.kind]
-        for i, item in enumerate(data.get(top) or []):
+        for i, item in enumerate(_items(data.get(top))):
             if isinstance(item, dict):
                 yield kind, Record(f, (top, i), item)
     elif f.kind == "fields":
         for top, kind in (("fields", "fields"), ("life_events", "life_events")):
-            for i, item in enumerate(data.get(top) or []):
+            for i, item in enumerate(_items(data.get(top))):
                 if isinstance(item, dict):
                     yield kind, Record(f, (top, i), item)
+
+
+def _unreadable(f: SourceFile) -> set[str]:
+    """The kinds of record this file should hold but does not give."""
+    data = f.loaded.data
+    if f.kind == "procedure":
+        return set() if isinstance(data, dict) and isinstance(data.get("id"), str) else {"procedures"}
+    wanted = {**{k: (top,) for k, (top, _kind) in COLLECTIONS.items()}, "fields": ("fields", "life_events")}
+    if f.kind not in wanted:
+        return set()
+    kinds = {"agencies": "agencies", "documents": "documents", "legal": "legal", "fields": "fields",
+             "life_events": "life_events", "legal_documents": "legal"}
+    return {kinds[top] for top in wanted[f.kind]
+            if not isinstance(data, dict) or not isinstance(data.get(top, []), list)}
 
 
 def build_index(files: list[SourceFile]) -> tuple[Index, list[Problem]]:
@@ -96,6 +114,7 @@ def build_index(files: list[SourceFile]) -> tuple[Index, list[Problem]]:
     codes: dict[str, Record] = {}
     for f in files:
         data = f.loaded.data
+        index.incomplete |= _unreadable(f)
         if f.kind == "office" and isinstance(data, dict) and isinstance(data.get("office"), dict):
             index.office = Record(f, ("office",), data["office"])
         if f.kind == "calendar" and isinstance(data, dict) and isinstance(data.get("calendar"), dict):
@@ -128,9 +147,15 @@ def build_index(files: list[SourceFile]) -> tuple[Index, list[Problem]]:
 def _ref(rec: Record, sub: tuple, index: Index, kind: str, message: str) -> Iterator[Problem]:
     """``message``: one of the NO_* sentences above, untranslated."""
     value = _get(rec.data, sub)
-    if isinstance(value, str) and value not in index.ids(kind):
+    if isinstance(value, str) and value not in index.ids(kind) and kind not in index.incomplete:
         yield rec.problem(sub, "error",
                           _(message).format(value=value, suggestion=suggest(value, index.ids(kind))))
+
+
+def _items(value: Any) -> list:
+    """A list the schema asks for, or nothing when the file has something else there (the schema
+    reports it once; the rules must not trip over it, nor read a string letter by letter)."""
+    return value if isinstance(value, list) else []
 
 
 def _get(data: Any, path: tuple) -> Any:
@@ -160,8 +185,28 @@ def _walk_strings(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from _walk_strings(v, path + (i,))
 
 
+def glyph_rules(f: SourceFile) -> Iterator[Problem]:
+    """A character the PDF font lacks, in a text printed on checklists: render.py would refuse
+    it at build time with no file or line, so say it here, where it is."""
+    from thutuc import glyphs
+
+    have = glyphs.coverage()
+    if all(ord(c) in have or c.isspace() for c in set(f.loaded.text or "")):
+        return
+    for path, text in _walk_strings(f.loaded.data):
+        bad = glyphs.printed(f.kind, path) and glyphs.unprintable(text)
+        if bad:
+            message = (_("the character {characters} cannot be printed in PDF checklists: the font {font} has no "
+                         "glyph for it; write it another way") if len(bad) == 1
+                       else _("the characters {characters} cannot be printed in PDF checklists: the font {font} "
+                              "has no glyph for them; write them another way"))
+            yield f.loaded.problem(path, "error", message.format(characters=glyphs.describe(bad),
+                                                                 font=glyphs.FONT_NAME))
+
+
 def text_rules(f: SourceFile) -> Iterator[Problem]:
-    """Placeholders and plain-http links anywhere in a file."""
+    """Placeholders and plain-http links anywhere in a file; characters the PDF cannot print."""
+    yield from glyph_rules(f)
     whole = f.loaded.text or ""
     if not any(hint in whole for hint in _PLACEHOLDER_HINTS):
         return  # plain substring tests: far cheaper than the regex on every file
@@ -193,16 +238,17 @@ def shared_rules(index: Index, catalogue_root: Path) -> Iterator[Problem]:
                                 "mark the agency abolished or change its level"))
     for rec in index.ids("documents").values():
         yield from _ref(rec, ("issued_by",), index, "procedures", NO_ISSUER)
-        issuer = index.ids("procedures").get(rec.data.get("issued_by"))
+        issuer = index.ids("procedures").get(_get(rec.data, ("issued_by",)) if isinstance(
+            rec.data.get("issued_by"), str) else None)
         if issuer and _status(issuer) == "abolished":  # a warning: retiring must stay possible
             yield rec.problem(("issued_by",), "warning",
                               _("procedure '{id}' is abolished; point at its successor").format(
                                   id=issuer.data["id"]))
-        for i in range(len(rec.data.get("legal_basis") or [])):
+        for i in range(len(_items(rec.data.get("legal_basis")))):
             yield from _ref(rec, ("legal_basis", i), index, "legal", NO_LEGAL)
     for rec in index.ids("legal").values():
         yield from _ref(rec, ("repealed_by",), index, "legal", NO_LEGAL)
-        for i in range(len(rec.data.get("amended_by") or [])):
+        for i in range(len(_items(rec.data.get("amended_by")))):
             yield from _ref(rec, ("amended_by", i), index, "legal", NO_LEGAL)
         yield from _date_order(rec, "issued", "in_force")
         yield from _date_order(rec, "in_force", "repealed")
@@ -218,8 +264,10 @@ def shared_rules(index: Index, catalogue_root: Path) -> Iterator[Problem]:
 def calendar_rules(rec: Record) -> Iterator[Problem]:
     seen: dict[str, str] = {}
     for group in ("days_off", "working_days", "not_holidays"):
-        for i, day in enumerate(rec.data.get(group) or []):
-            date = day.get("date")
+        for i, day in enumerate(_items(rec.data.get(group))):
+            date = day.get("date") if isinstance(day, dict) else None
+            if not isinstance(date, str):
+                continue
             if date in seen:
                 yield rec.problem((group, i, "date"), "error",
                                   _("{date} is already listed under {group}; list each day once").format(

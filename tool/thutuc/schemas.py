@@ -106,6 +106,12 @@ def validator(kind: str):
     return strict(schema(kind), registry=_registry(), format_checker=FormatChecker())
 
 
+def _short(value: Any) -> str:
+    """A value as quoted in a message: a pasted page or a 5,000-digit number cut to a glance."""
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return _("empty")
@@ -167,13 +173,14 @@ def _messages(error: ValidationError, loaded: Loaded) -> Iterator[tuple[tuple, s
         want = value if isinstance(value, list) else [value]
         args = {"expected": _types(want), "actual": _type_name(inst)}
         raw = loaded.raw.get(path)
+        raw = _short(raw) if raw is not None else None
         example = _example(error)
         if "string" in want and raw is not None:
             message = _("must be {expected}, not {actual}; put it in quotes to keep it as written: "
                         "\"{raw}\"").format(raw=raw, **args)
         elif "integer" in want and (raw or str(inst)).replace(".", "").isdigit():
             message = _("must be {expected}, not {actual}; write it without dots or spaces, "
-                        "e.g. {digits}").format(digits=(raw or str(inst)).replace(".", ""), **args)
+                        "e.g. {digits}").format(digits=_short((raw or str(inst)).replace(".", "")), **args)
         elif "boolean" in want and isinstance(inst, str) and inst.lower() in {"yes", "no", "on", "off", "y", "n", "có", "không"}:
             message = _("must be {expected}, not {actual}; write true or false").format(**args)
         elif example is not None:
@@ -185,7 +192,7 @@ def _messages(error: ValidationError, loaded: Loaded) -> Iterator[tuple[tuple, s
         choices = value if v == "enum" else [value]
         shown = ", ".join(str(c) for c in choices)
         yield path, _("'{value}' is not allowed; use one of: {choices}{suggestion}").format(
-            value=inst, choices=shown, suggestion=suggest(inst, choices)), False
+            value=_short(inst), choices=shown, suggestion=suggest(inst, choices) if len(str(inst)) < 100 else ""), False
     elif v == "pattern":
         desc = pattern_description(error.schema)
         example = _example(error)
@@ -197,14 +204,14 @@ def _messages(error: ValidationError, loaded: Loaded) -> Iterator[tuple[tuple, s
             message = _("'{value}' is not in the right form ({description})")
         else:
             message = _("'{value}' is not in the right form")
-        yield path, message.format(value=inst, example=example, description=_(desc) if desc else ""), False
+        yield path, message.format(value=_short(inst), example=example, description=_(desc) if desc else ""), False
     elif v == "format":
         if value == "date":
-            yield path, _("'{value}' is not a real date (write YYYY-MM-DD)").format(value=inst), False
+            yield path, _("'{value}' is not a real date (write YYYY-MM-DD)").format(value=_short(inst)), False
         else:
-            yield path, _("'{value}' is not in the form {format}").format(value=inst, format=value), False
+            yield path, _("'{value}' is not in the form {format}").format(value=_short(inst), format=value), False
     elif v in _BOUNDS:
-        yield path, _(_BOUNDS[v]).format(limit=value, value=inst), False
+        yield path, _(_BOUNDS[v]).format(limit=value, value=_short(inst)), False
     elif v == "multipleOf":
         yield path, _("must be a multiple of {step}, not {value}").format(step=value, value=inst), False
     elif v == "minItems":

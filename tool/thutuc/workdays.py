@@ -21,6 +21,18 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 DEFAULT_HOURS = ((dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0)))
+# The years whose public holidays are known: the `holidays` package computes Vietnam's (lunar Tết
+# included) from 1901 to 2100 (tests/test_bad_inputs.py checks this against the package); before
+# 1970 its table is not today's law anyway. A date outside cannot be given a due date honestly.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+
+
+class CalendarError(ValueError):
+    """A count that leaves the years whose days off are known: the due date would be a guess."""
+
+
+def covered(day: dt.date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,7 @@ class Calendar:
     working: Mapping[dt.date, str] = field(default_factory=dict)  # weekend days worked
     hours: tuple[tuple[dt.time, dt.time], ...] = DEFAULT_HOURS  # office hours on a working day
     sources: tuple[str, ...] = ()
+    last: dt.date | None = None  # the last day whose days off are known (None: any day)
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.days_off:
@@ -42,11 +55,25 @@ class Calendar:
         return self.hours[-1][1]
 
 
+def _beyond(cal: Calendar, day: dt.date) -> CalendarError:
+    from thutuc.i18n import _
+
+    last = cal.last or dt.date(LAST_YEAR, 12, 31)
+    return CalendarError(_("the due date falls after {last}, beyond the days off thutuc knows; it cannot be "
+                           "counted").format(last=last.strftime("%d/%m/%Y")))
+
+
+def _next(cal: Calendar, day: dt.date) -> dt.date:
+    if day >= (cal.last or dt.date(LAST_YEAR, 12, 31)):
+        raise _beyond(cal, day)
+    return day + dt.timedelta(days=1)
+
+
 def next_working_day(cal: Calendar, day: dt.date) -> dt.date:
-    """The first working day after ``day``."""
-    day += dt.timedelta(days=1)
+    """The first working day after ``day``; CalendarError past the last day the calendar knows."""
+    day = _next(cal, day)
     while not cal.is_working_day(day):
-        day += dt.timedelta(days=1)
+        day = _next(cal, day)
     return day
 
 
@@ -62,6 +89,9 @@ def add_working_days(cal: Calendar, received: dt.date, n: int) -> dt.date:
 
 def add_calendar_days(cal: Calendar, received: dt.date, n: int) -> dt.date:
     """n days after receipt; a last day that is a day off moves to the next working day."""
+    last = cal.last or dt.date(LAST_YEAR, 12, 31)
+    if n > (last - received).days:
+        raise _beyond(cal, received)
     day = received + dt.timedelta(days=n)
     return day if cal.is_working_day(day) else next_working_day(cal, day)
 
@@ -89,7 +119,7 @@ def add_working_hours(cal: Calendar, received: dt.datetime, hours: int) -> dt.da
                 if begin + left <= finish:
                     return begin + left
                 left -= finish - begin
-        moment = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), moment.tzinfo)
+        moment = dt.datetime.combine(_next(cal, day), dt.time(0), moment.tzinfo)
 
 
 @dataclass(frozen=True)
@@ -135,13 +165,22 @@ def vietnam_calendar(years: Iterable[int], days_off: Mapping[str, str] = {}, wor
     days off and make-up working days the package misses, and removes days it lists wrongly.
     """
     years = tuple(sorted(set(years)))
+    if not years or not (FIRST_YEAR <= years[0] and years[-1] <= LAST_YEAR + 1):
+        from thutuc.i18n import _
+
+        raise CalendarError(_("thutuc knows the days off from {first} to {last} only").format(
+            first=FIRST_YEAR, last=LAST_YEAR))
+    # and one year more, so that a time limit of up to a year (the schema's maximum) counted from
+    # the end of the last year asked for still meets only known days off
+    years = tuple(y for y in years + (years[-1] + 1,) if y <= LAST_YEAR)
     off, work, source = _public_holidays(years)
     off, work = dict(off), dict(work)
     for d in not_holidays:
         off.pop(dt.date.fromisoformat(d), None)
     off.update({dt.date.fromisoformat(d): name for d, name in days_off.items()})
     work.update({dt.date.fromisoformat(d): name for d, name in working.items()})
-    return Calendar(days_off=off, working=work, hours=tuple(hours), sources=(source, "catalogue/calendar.yaml"))
+    return Calendar(days_off=off, working=work, hours=tuple(hours), sources=(source, "catalogue/calendar.yaml"),
+                    last=dt.date(years[-1], 12, 31))
 
 
 @lru_cache(maxsize=8)

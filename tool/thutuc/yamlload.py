@@ -22,6 +22,10 @@ from thutuc.i18n import N_, _
 from thutuc.problems import Problem, key_path
 
 MAX_BYTES = 512 * 1024
+# Deepest nesting of lists and mappings a file may have. The catalogue's deepest legitimate value
+# is a condition inside a fee exemption (about a dozen levels); past a few hundred, walking the
+# value (here, in the schema validator, in the rules) would exhaust Python's stack.
+MAX_DEPTH = 64
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """The C composer without PyYAML's implicit typing: _scalar types plain scalars itself,
@@ -99,6 +103,8 @@ def _scalar(node: yaml.ScalarNode) -> tuple[Any, bool]:
     if value == "false":
         return False, True
     if _INT.match(value):
+        if len(value) > 30:  # no catalogue number has that many digits (Python reads at most 4,300)
+            return value, False
         return int(value), True
     if _FLOAT.match(value):
         return float(value), True
@@ -230,6 +236,8 @@ def load_text(path: str, text: str) -> Loaded:
     def walk(n: yaml.Node, p: Path_) -> Any:
         mark = n.start_mark
         values[p] = (mark.line + 1, mark.column + 1)
+        if len(p) > MAX_DEPTH and type(n) is not yaml.ScalarNode:
+            raise _TooDeep(mark)
         if n.tag not in _STD_TAGS:  # report, then read the value as if untagged
             problems.append(out.problem(p, "error", _("custom tag {tag} is not allowed").format(tag=n.tag)))
         kind = type(n)
@@ -267,8 +275,21 @@ def load_text(path: str, text: str) -> Loaded:
             result[name] = walk(v, p + (name,))
         return result
 
-    out.data = walk(node, ())
+    try:
+        out.data = walk(node, ())
+    except _TooDeep as deep:
+        out.values.clear()
+        out.keys.clear()
+        out.raw.clear()
+        problems.append(Problem(path, *_pos(deep.mark), "error", "",
+                                _("lists and mappings are nested more than {depth} levels deep here; "
+                                  "no catalogue value needs that many").format(depth=MAX_DEPTH)))
     return out
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark):
+        self.mark = mark
 
 
 def load_file(path: Path, display: str | None = None, store=None) -> Loaded:
@@ -287,10 +308,14 @@ def load_file(path: Path, display: str | None = None, store=None) -> Loaded:
         # tabs: the YAML parser's own message would only confuse
         return Loaded(name, problems=problems, text=text)
     key = store and store.key(data)
-    blob = store and store.get(key)
+    blob = store and store.get(key)  # verified against its digest, or None
+    loaded = None
     if blob:
-        loaded = unpack(name, text, blob)
-    else:
+        try:
+            loaded = unpack(name, text, blob)
+        except Exception:  # not what this version wrote: load the file again, and rewrite the entry
+            loaded = None
+    if loaded is None:
         loaded = load_text(name, text)
         loaded.problems[:0] = problems
         if store:
