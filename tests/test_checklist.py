@@ -400,3 +400,100 @@ def test_percent_fees_and_reductions_are_exact_dong():
     # 0.5 % of 1,234,567,890,123,456,789 đồng: floats would lose the last digits.
     amount, _ = amount_of(dataclasses.replace(fee, min=None, max=None, percent=0.5), {fee.of: 1234567890123456789})
     assert amount == 1234567890123456789 // 200
+
+
+# --- crafted checklist codes ---------------------------------------------------------------------
+
+def _signed(body: str) -> str:
+    """A code with correct check characters, as someone who read the source could make."""
+    return f"{body}_{ck._check(body)}"
+
+
+KS_WHEN = "i2611260930"  # khai sinh (1.001193): dung_han, giay_to (4 options), mang_thai_ho, nop_thay, so_ban_sao
+
+
+@pytest.mark.parametrize("body, fragment", [
+    (f"2.000815_7407e2_{KS_WHEN}_9999.1", "so_trang: a number from 1 to 500"),      # above max
+    (f"2.000815_7407e2_{KS_WHEN}_0.1", "so_trang: a number from 1 to 500"),         # below min
+    (f"2.000815_7407e2_{KS_WHEN}_1{'0' * 400}.1", "not a number"),                  # 401 digits
+    (f"2.000815_7407e2_{KS_WHEN}_1e+400.1", "not a number"),                         # infinity
+    (f"2.000815_7407e2_{KS_WHEN}_05.1", "not written the way"),                      # not canonical
+    (f"2.000815_7407e2_o2611260930_5.1", "does not take applications by channel online"),
+    (f"2.000815_7407e2_z2611260930_5.1", "'z' is not a channel"),
+    (f"2.000815_7407e2_i2602300930_5.1", "not a date and time"),                     # 30 February
+    (f"2.000815_7407e2_i2611262530_5.1", "not a date and time"),                     # 25:30
+    (f"2.000815_7407e2_i202611260930_5.1", "not written the way"),                   # 4-digit year in 1969–2068
+    (f"2.000815_7407e2_i999912312359_5.1", "outside the years"),
+    ("1.001193_7407e2_i2611260930_1.9.0.0.1", "giay_to_ve_viec_sinh: there is no option '9'"),
+    ("1.001193_7407e2_i2611260930_2.0.0.0.1", "dung_han: a yes/no answer is 0 or 1"),
+    ("1.001193_7407e2_i2611260930_1.0.0.0.1p5e+3000", "not a number"),
+    ("dang-ky-khai-sinh_7407e2_i2611260930_1.0.0.0.1", "not written the way"),         # id, not its code
+    ("1.001193_7407E2_i2611260930_1.0.0.0.1", "not in the right format"),
+])
+def test_a_crafted_code_with_valid_check_characters_is_refused_in_one_line(body, fragment):
+    with pytest.raises(AnswerError) as exc:
+        ck.decode(CAT, _signed(body))
+    message = str(exc.value)
+    assert fragment in message and "\n" not in message and len(message) < 300, message
+
+
+def test_a_long_or_garbled_code_is_refused_at_once():
+    for code in ("x" * 10**6, "1.001193_" + "1." * 10**5 + "_AA", "a\nb_" + "\x00" * 50 + "_00"):
+        with pytest.raises(AnswerError) as exc:
+            ck.decode(CAT, code)
+        assert "\n" not in str(exc.value) and len(str(exc.value)) < 300
+
+
+def test_a_code_keeps_its_century():
+    proc = ck.find_procedure(CAT, "2.000815")
+    for year in (1970, 1999, 2000, 2068, 2069, 2070, 2100):
+        when = dt.datetime(year, 3, 2, 9, 30, tzinfo=TZ)
+        code = ck.encode(proc, CAT.version, "in_person", when, {"so_trang": 3, "so_ban": 1})
+        assert ck.decode(CAT, code).submitted == when, code
+    assert "_i2603020930_" in ck.encode(proc, CAT.version, "in_person", dt.datetime(2026, 3, 2, 9, 30, tzinfo=TZ),
+                                        {"so_trang": 3, "so_ban": 1})  # codes made so far stay the same
+
+
+def test_a_crafted_code_on_the_command_line_is_one_line_and_exit_1(tmp_path):
+    res = subprocess.run([sys.executable, "-m", "thutuc", "checklist", "--catalogue", str(ROOT / "catalogue"),
+                          "--code", _signed(f"2.000815_7407e2_{KS_WHEN}_1000000000000.1"), "--format", "json", "-o", "-"],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert res.returncode == 1 and res.stdout == ""
+    assert res.stderr.startswith("thutuc checklist: this checklist code is not valid: so_trang:"), res.stderr
+    assert res.stderr.count("\n") == 1
+
+
+_VALID = [make("2.000815", {"so_trang": 5, "so_ban": 3}).code,
+          make("1.001193", {"dung_han": "co", "giay_to_ve_viec_sinh": "giay_chung_sinh", "mang_thai_ho": "khong",
+                            "nop_thay": "co", "so_ban_sao": 2}, channel="post").code,
+          make("dang-ky-bien-dong-chuyen-nhuong-thua-ke-tang-cho", FARMER).code]
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._-+ \n\x00đ"
+
+
+@st.composite
+def _codes(draw):
+    """Random strings, and valid codes with characters changed, added or removed (re-signed or not)."""
+    if draw(st.booleans()):
+        return draw(st.text(alphabet=_ALPHABET, max_size=120))
+    code = draw(st.sampled_from(_VALID))
+    body = code.rpartition("_")[0]
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(body)))
+        piece = draw(st.text(alphabet=_ALPHABET, min_size=0, max_size=6))
+        body = body[:i] + piece + body[i + draw(st.integers(0, 3)):]
+    return _signed(body) if draw(st.booleans()) else body + code[-3:]
+
+
+@settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(code=_codes())
+def test_any_code_gives_the_checklist_it_says_or_a_one_line_error(code):
+    try:
+        decoded = ck.decode(CAT, code)
+    except AnswerError as exc:
+        assert "\n" not in str(exc) and len(str(exc)) < 400
+        return
+    # Accepted: it is exactly the code thutuc writes for that checklist, with answers the questions allow.
+    cl = ck.make(CAT, decoded.procedure, decoded.answers, decoded.channel, decoded.submitted)
+    assert cl.code.rpartition("_")[0] == code.strip().rpartition("_")[0]
+    if decoded.answers is not None:
+        assert read_answers(decoded.procedure, decoded.answers)[0] == decoded.answers

@@ -6,12 +6,17 @@ version, channel, time of submission and every answer — in a short string with
     1.001193_74742f_i2611260930_1.0.0.0.0_3K
     (procedure)_(version)_(channel + yymmddHHMM)_(answers in question order)_(check)
 
+The time is yyyymmddHHMM for a year outside 1969–2068. A code is accepted only if it is exactly
+what thutuc writes for what it decodes to: every answer one its question allows.
+
 Names and addresses are not in it: it may be printed on paper anyone can read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 import zlib
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -26,6 +31,8 @@ from thutuc.workdays import Calendar, Due, due, vietnam_calendar
 TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 CHANNEL_LETTERS = {"in_person": "i", "online": "o", "post": "p"}
 _B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+YY_FIRST = 1969  # yymmdd in a code: 69–99 are 1969–1999, 00–68 are 2000–2068 (as strptime reads %y)
+MAX_CODE_LENGTH = 1000  # a code with a hundred questions is far shorter
 
 
 @dataclass(frozen=True)
@@ -86,30 +93,51 @@ def _answer_token(proc: Procedure, key: str, value: Any) -> str:
     return str(value).replace(".", "p").replace("-", "m")
 
 
-def _token_answer(proc: Procedure, key: str, token: str) -> Any:
-    q = proc.question(key)
-    if token == "x":
-        return None
+def _token_answer(proc: Procedure, q, token: str) -> Any:
+    """The answer a token stands for, checked against the question as a typed answer would be;
+    ValueError (or AnswerError, with the question's own words) when it is none."""
+    from thutuc.tailor import parse_answer
+
     if q.type == "boolean":
+        if token not in ("0", "1"):
+            raise ValueError(_("{key}: a yes/no answer is 0 or 1, not '{token}'").format(key=q.key, token=_shown(token)))
         return token == "1"
     if q.type == "choice":
-        return q.options[int(token, 36)]["value"]
+        index = int(token, 36) if re.fullmatch(r"[0-9A-Z]{1,3}", token) else -1
+        if not 0 <= index < len(q.options):
+            raise ValueError(_("{key}: there is no option '{token}' (the question has {count})").format(
+                key=q.key, token=_shown(token), count=len(q.options)))
+        return q.options[index]["value"]
     if q.type == "date":
-        return f"{token[:4]}-{token[4:6]}-{token[6:]}"
-    text = token.replace("p", ".").replace("m", "-")
-    return float(text) if "." in text else int(text)
+        if not re.fullmatch(r"\d{8}", token):
+            raise ValueError(_("{key}: '{token}' is not a date").format(key=q.key, token=_shown(token)))
+        return parse_answer(q, f"{token[:4]}-{token[4:6]}-{token[6:]}")
+    if q.type == "number":
+        if not re.fullmatch(r"m?\d{1,20}(p\d{1,20})?(e[+m]\d{1,3})?", token):
+            raise ValueError(_("{key}: '{token}' is not a number").format(key=q.key, token=_shown(token)))
+        text = token.replace("p", ".").replace("m", "-")
+        value = float(text) if "." in text or "e" in text else int(text)
+        if not math.isfinite(value):
+            raise ValueError(_("{key}: '{token}' is not a number").format(key=q.key, token=_shown(token)))
+        return parse_answer(q, value)  # its min and max
+    raise ValueError(_("{key}: unknown question type {type}").format(key=q.key, type=q.type))
 
 
 def _check(body: str) -> str:
     return _b36(zlib.crc32(body.encode()) % (36 * 36)).rjust(2, "0")
 
 
+def _when(submitted: dt.datetime) -> str:
+    """yymmddHHMM for 1969–2068 (what every code has said so far), yyyymmddHHMM for any other
+    year: the length tells which, so no date comes back in another century."""
+    return submitted.strftime("%y%m%d%H%M" if YY_FIRST <= submitted.year < YY_FIRST + 100 else "%Y%m%d%H%M")
+
+
 def encode(proc: Procedure, version: str, channel: str, submitted: dt.datetime,
            answers: Mapping[str, Any] | None) -> str:
     answers_part = "g" if answers is None else ".".join(
         _answer_token(proc, q.key, answers.get(q.key)) for q in proc.questions) or "-"
-    body = "_".join([proc.code or proc.id, version[:6], CHANNEL_LETTERS[channel] + submitted.strftime("%y%m%d%H%M"),
-                     answers_part])
+    body = "_".join([proc.code or proc.id, version[:6], CHANNEL_LETTERS[channel] + _when(submitted), answers_part])
     return f"{body}_{_check(body)}"
 
 
@@ -122,29 +150,71 @@ class Decoded:
     answers: dict[str, Any] | None
 
 
+def _shown(code: str) -> str:
+    """A code as it can be quoted in a one-line message: printable, not too long."""
+    text = "".join(c if c.isprintable() else "?" for c in code[:80])
+    return text if len(text) <= 60 and len(code) <= 60 else text[:57] + "…"
+
+
+def _not_valid(reason: str) -> AnswerError:
+    return AnswerError(_("this checklist code is not valid: {reason}").format(reason=reason))
+
+
 def decode(cat: Catalogue, code: str) -> Decoded:
-    """The parts of a checklist code; AnswerError when it is mistyped or names nothing we know."""
-    body, _sep, check = code.strip().rpartition("_")
+    """The parts of a checklist code; AnswerError when it is mistyped, names nothing we know, or
+    holds anything a checklist made by thutuc could not (an answer the question does not allow,
+    a channel the procedure does not offer, a time that does not exist): the code must be exactly
+    the one thutuc would write for what it decodes to."""
+    from thutuc import workdays
+
+    # The years whose days off thutuc knows: no due date can be counted outside them.
+    first, last = getattr(workdays, "FIRST_YEAR", 1970), getattr(workdays, "LAST_YEAR", 2100)
+    if len(code) > MAX_CODE_LENGTH:
+        raise _not_valid(_("it is {length} characters long; a checklist code is much shorter").format(
+            length=len(code)))
+    code = code.strip()
+    body, _sep, check = code.rpartition("_")
     if not body or _check(body) != check.upper():
         raise AnswerError(_("checklist code '{code}' is wrong (its check characters do not match); "
-                            "check it character by character").format(code=code))
+                            "check it character by character").format(code=_shown(code)))
+    parts = body.split("_")
+    found = re.fullmatch(r"([a-z])(\d{10}|\d{12})", parts[2]) if len(parts) == 4 else None
+    if (found is None or not re.fullmatch(r"[0-9A-Za-z.-]{1,120}", parts[0])
+            or not re.fullmatch(r"[0-9a-f]{6}", parts[1])):
+        raise AnswerError(_("checklist code '{code}' is not in the right format").format(code=_shown(code)))
+    key, version, _when_part, answers_part = parts
+    letter, digits = found.groups()
+    channel = {v: k for k, v in CHANNEL_LETTERS.items()}.get(letter)
+    if channel is None:
+        raise _not_valid(_("'{letter}' is not a channel (i: in person, o: online, p: by post)").format(letter=letter))
     try:
-        key, version, when, answers_part = body.split("_")
-        letters = {v: k for k, v in CHANNEL_LETTERS.items()}
-        channel = letters[when[0]]
-        submitted = dt.datetime.strptime(when[1:], "%y%m%d%H%M").replace(tzinfo=TZ)
-    except (ValueError, KeyError):
-        raise AnswerError(_("checklist code '{code}' is not in the right format").format(code=code)) from None
+        submitted = dt.datetime.strptime(digits, "%y%m%d%H%M" if len(digits) == 10 else "%Y%m%d%H%M").replace(tzinfo=TZ)
+    except ValueError:
+        raise _not_valid(_("'{digits}' is not a date and time of submission").format(digits=digits)) from None
+    if not first <= submitted.year <= last:
+        raise _not_valid(_("it was submitted in {year}, outside the years whose days off thutuc knows "
+                           "({first}–{last})").format(year=submitted.year, first=first, last=last))
     proc = find_procedure(cat, key)
+    if channel not in {c.kind for c in proc.channels}:
+        raise _not_valid(_("procedure '{id}' does not take applications by channel {channel}").format(
+            id=proc.id, channel=channel))
     if answers_part == "g":
         answers = None
     else:
         tokens = [] if answers_part == "-" else answers_part.split(".")
         if len(tokens) != len(proc.questions):
             raise AnswerError(_("checklist code '{code}' was made with another set of questions of this "
-                                "procedure").format(code=code))
-        answers = {q.key: _token_answer(proc, q.key, t) for q, t in zip(proc.questions, tokens)
-                   if t != "x"}
+                                "procedure").format(code=_shown(code)))
+        answers = {}
+        for q, token in zip(proc.questions, tokens):
+            if token == "x":
+                continue
+            try:
+                answers[q.key] = _token_answer(proc, q, token)
+            except ValueError as exc:  # AnswerError too: the question's own words
+                raise _not_valid(str(exc)) from None
+    if encode(proc, version, channel, submitted, answers).rpartition("_")[0] != body:
+        raise _not_valid(_("it is not written the way thutuc writes codes (was it changed by hand?)"))
     return Decoded(proc, version, channel, submitted, answers)
 
 
