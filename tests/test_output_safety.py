@@ -362,3 +362,20 @@ def test_a_forms_folder_linked_out_of_the_catalogue_is_never_published(project):
     assert result.exit_code == 1 and "form path must stay inside catalogue/forms/" in result.output
     assert run("build", "--no-pdf").exit_code == 1
     assert not (project / "public").exists()
+
+
+def test_a_read_only_place_to_publish_is_one_line_and_leaves_the_site(project, monkeypatch):
+    from thutuc import build
+
+    assert run("build", "--no-pdf").exit_code == 0
+    before = snapshot(project)
+
+    def read_only(*args, **kwargs):
+        raise OSError(30, "Read-only file system", str(project / ".public.x"))
+
+    monkeypatch.setattr(build.tempfile, "mkdtemp", read_only)
+    result = run("build", "--no-pdf")
+    assert result.exit_code == 1
+    assert "Read-only file system; nothing was published" in result.output and "internal error" not in result.output
+    assert {k: v for k, v in snapshot(project).items() if not k.startswith("build/")} == \
+        {k: v for k, v in before.items() if not k.startswith("build/")}

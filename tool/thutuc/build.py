@@ -292,6 +292,15 @@ def build(catalogue: Path, out: Path, gen: Path | None = None, as_of: dt.date | 
           pdfs: bool = True) -> BuildSummary:
     """Build the public site from ``catalogue`` into ``out``; raises BuildError on any problem,
     OutputError when ``out`` or ``gen`` is a folder thutuc must not replace."""
+    try:
+        return _build(catalogue, out, gen, as_of, site_url, progress, pdfs)
+    except OSError as exc:  # a read-only or full disk, a folder that cannot be made
+        raise BuildError(_("cannot write {path}: {reason}; nothing was published").format(
+            path=exc.filename or out, reason=exc.strerror or exc)) from None
+
+
+def _build(catalogue: Path, out: Path, gen: Path | None, as_of: dt.date | None, site_url: str | None,
+           progress: Callable[[str], None], pdfs: bool) -> BuildSummary:
     start = time.perf_counter()
     gen = gen or out.parent / "build" / "site"
     check_folder(gen, BUILD_MARKER, catalogue, _legacy_build_dir, protect=[out, *SOURCES])
