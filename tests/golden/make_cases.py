@@ -94,6 +94,20 @@ case("calendar-day-twice", {"calendar.yaml": "calendar:\n  timezone: Asia/Ho_Chi
 case("legal-dates-out-of-order", {"legal/extra.yaml": "legal_documents:\n  - id: nd-123-2015\n    number: 123/2015/NĐ-CP\n    type: Nghị định\n    title: Quy định chi tiết Luật Hộ tịch\n    issuer: Chính phủ\n    issued: 2016-01-01\n    in_force: 2015-11-15\n"})
 case("duplicate-shared-id", {"agencies/more.yaml": "agencies:\n  - id: ubnd-xa\n    name: UBND xã khác\n    level: xa\n"})
 case("missing-office-file", {"office.yaml": None})
+# --- bad inputs that once crashed check (issue 11) ---
+case("nested-500-levels", P("nested-500-levels", ("summary: Đăng ký việc sinh cho trẻ em.", "summary: " + "[" * 500 + "]" * 500)))
+case("huge-integer", P("huge-integer", ("    kind: free\n", "    kind: fixed\n    amount: " + "9" * 5001 + "\n")))
+case("processing-time-too-long", P("processing-time-too-long", ("  unit: same_day\n  cutoff: \"15:00\"\n", "  unit: working_days\n  amount: 3000000\n")))
+case("unprintable-character", P("unprintable-character", ("title: Đăng ký khai sinh", "title: ✓ Đăng ký khai sinh № 1"),
+     ("    name: Văn bản ủy quyền", "    name: Văn bản ủy quyền 委任状"), ("summary: Đăng ký việc sinh cho trẻ em.", "summary: ✓ chỉ trên trang web, không in")))
+case("unprintable-in-shared-files", {
+    "agencies/xa.yaml": "agencies:\n  - id: ttphvhc-xa\n    name: Trung tâm Phục vụ hành chính công xã ✓\n    level: xa\n  - id: ubnd-xa\n    name: Ủy ban nhân dân xã\n    level: xa\n    address: Số nhà № 5\n",
+    "calendar.yaml": "calendar:\n  timezone: Asia/Ho_Chi_Minh\n  days_off:\n    - date: 2026-05-04\n      reason: Nghỉ bù ☺\n"})
+case("shared-legal-basis-scalar", {"documents/chung.yaml": "documents:\n  - id: giay-to-tuy-than\n    name: Giấy tờ tùy thân có ảnh\n    legal_basis: 5\n"})
+case("shared-legal-basis-string", {"documents/chung.yaml": "documents:\n  - id: giay-to-tuy-than\n    name: Giấy tờ tùy thân có ảnh\n    legal_basis: luat-ho-tich-2014\n"})
+case("days-off-unquoted-dates", {"calendar.yaml": "calendar:\n  timezone: Asia/Ho_Chi_Minh\n  days_off: [2026-05-04]\n  working_days: 5\n"})
+case("agencies-scalar", {"agencies/xa.yaml": "agencies: 5\n"})
+case("procedure-legal-basis-string", P("procedure-legal-basis-string", ("legal_basis:\n  - ref: luat-ho-tich-2014\n", "legal_basis: luat-ho-tich-2014\n")))
 
 shutil.rmtree(root, ignore_errors=True)
 for name, files in cases.items():

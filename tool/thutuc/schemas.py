@@ -175,7 +175,10 @@ def _messages(error: ValidationError, loaded: Loaded) -> Iterator[tuple[tuple, s
         raw = loaded.raw.get(path)
         raw = _short(raw) if raw is not None else None
         example = _example(error)
-        if "string" in want and raw is not None:
+        if ("integer" in want or "number" in want) and isinstance(inst, str) and inst.isdigit() and len(inst) > 30:
+            message = _("must be {expected}, and a number of {count:,} digits is far too large here").format(
+                count=len(inst), **args)
+        elif "string" in want and raw is not None:
             message = _("must be {expected}, not {actual}; put it in quotes to keep it as written: "
                         "\"{raw}\"").format(raw=raw, **args)
         elif "integer" in want and (raw or str(inst)).replace(".", "").isdigit():
