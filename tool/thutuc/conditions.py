@@ -1,4 +1,4 @@
-"""Conditions over an applicant's answers: evaluation, static checks and the space of answers.
+"""Conditions over an applicant's answers: evaluation, static checks and the search of answers.
 
 A condition is data, never code: ``{q: KEY, eq: VALUE}`` (or ne, in, gt, gte, lt, lte), or
 ``{all_of: [...]}``, ``{any_of: [...]}``, ``{not: {...}}``.
@@ -7,7 +7,7 @@ A condition is data, never code: ``{q: KEY, eq: VALUE}`` (or ne, in, gt, gte, lt
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+import math
 from typing import Any, Iterator, Mapping
 
 from thutuc.i18n import _
@@ -15,7 +15,8 @@ from thutuc.problems import suggest
 
 COMPARE = ("eq", "ne", "in", "gt", "gte", "lt", "lte")
 COMBINE = ("all_of", "any_of", "not")
-MAX_COMBINATIONS = 20_000
+SEARCH_LIMIT = 200_000  # answers tried for one question about a procedure before giving up honestly
+MAX_SEARCH_DEPTH = 400  # questions one search may branch on (each is a level of recursion)
 
 Answers = Mapping[str, Any]
 
@@ -158,7 +159,9 @@ def check(cond: Any, questions: Mapping[str, Mapping], path: tuple = ()) -> Iter
 
 
 def _candidates(question: Mapping, constants: set) -> list:
-    """Answers that exercise every branch: each option, or values around each constant."""
+    """Answers that exercise every branch: each option, or one value for each stretch of numbers
+    or dates between the constants the conditions compare with (so every answer the question
+    allows behaves, in every condition, like one of these)."""
     qtype = question.get("type")
     if qtype == "boolean":
         return [True, False]
@@ -166,38 +169,130 @@ def _candidates(question: Mapping, constants: set) -> list:
         return [o.get("value") for o in question.get("options") or [] if isinstance(o, Mapping)]
     if qtype == "number":
         lo, hi = question.get("min"), question.get("max")
-        points = {question.get("default"), lo, hi}
-        for c in constants:
-            if isinstance(c, (int, float)) and not isinstance(c, bool):
-                points |= {c - 1, c, c + 1}
-        points = {p for p in points if isinstance(p, (int, float)) and not isinstance(p, bool)
-                  and (lo is None or p >= lo) and (hi is None or p <= hi)}
-        return sorted(points) or [0]
+        lo, hi = (v if isinstance(v, (int, float)) and not isinstance(v, bool) else None for v in (lo, hi))
+
+        def allowed(p) -> bool:
+            return (isinstance(p, (int, float)) and not isinstance(p, bool) and math.isfinite(p)
+                    and (lo is None or p >= lo) and (hi is None or p <= hi))
+
+        numbers = {c for c in constants if allowed(c)}
+        points = {question.get("default"), lo, hi} | {c + d for c in numbers for d in (-1, 0, 1)}
+        points = sorted(p for p in points if allowed(p)) or [0 if allowed(0) else (lo if lo is not None else hi)]
+        # Whole numbers first (pages, copies: what the answers usually are); then a point inside
+        # every stretch between two boundaries that has none yet (e.g. between 2.5 and 3).
+        bounds = sorted(numbers | {b for b in (lo, hi) if b is not None})
+        between = [(a + b) / 2 for a, b in zip(bounds, bounds[1:])
+                   if a < b and not any(a < p < b for p in points)]
+        return points + between
     if qtype == "date":
         points = set()
         for c in constants:
             if _valid_date(c):
                 d = dt.date.fromisoformat(c)
-                points |= {(d + dt.timedelta(days=k)).isoformat() for k in (-1, 0, 1)}
+                points |= {(d + dt.timedelta(days=k)).isoformat() for k in (-1, 0, 1)
+                           if dt.date.min + dt.timedelta(days=1) <= d <= dt.date.max - dt.timedelta(days=1)}
         return sorted(points) or ["2000-01-01"]
     return [None]
 
 
-def answer_space(questions: Mapping[str, Mapping], conditions: list) -> tuple[list[dict], int]:
-    """Every combination of answers that can change the outcome of these conditions.
+def _holds3(cond: Mapping | None, answers: Answers) -> bool | None:
+    """holds() over some of the answers: None when the missing ones could still decide it."""
+    if cond is None:
+        return True
+    if "all_of" in cond:
+        results = [_holds3(c, answers) for c in cond["all_of"]]
+        return False if False in results else (True if all(r is True for r in results) else None)
+    if "any_of" in cond:
+        results = [_holds3(c, answers) for c in cond["any_of"]]
+        return True if True in results else (False if all(r is False for r in results) else None)
+    if "not" in cond:
+        inner = _holds3(cond["not"], answers)
+        return None if inner is None else not inner
+    return holds(cond, answers) if cond.get("q") in answers else None
 
-    Returns (combinations, total); the list is cut at MAX_COMBINATIONS, the total is not.
+
+class TooManyCombinations(Exception):
+    """The search for answers gave up (see SEARCH_LIMIT): nothing was proven either way."""
+
+
+class Space:
+    """The answers that can change these conditions: for each question they read, one value per
+    stretch of answers that behaves the same way (see _candidates).
+
+    Questions are answered by search, not by listing every combination: only the questions a
+    query's own conditions read are tried, one after another, and a branch is dropped as soon as
+    a condition is decided against it. Ten yes/no questions in unrelated conditions cost ten
+    tries, not 1,024 combinations.
     """
-    used: set[str] = set()
-    constants: dict[str, set] = {}
-    for c in conditions:
-        used |= keys_in(c)
-        _constants(c, constants)
-    keys = sorted(k for k in used if k in questions)
-    choices = [_candidates(questions[k], constants.get(k, set())) for k in keys]
-    total = 1
-    for c in choices:
-        total *= len(c)
-    combos = [dict(zip(keys, values))
-              for values in itertools.islice(itertools.product(*choices), MAX_COMBINATIONS)]
-    return combos, total
+
+    def __init__(self, questions: Mapping[str, Mapping], conditions: list):
+        constants: dict[str, set] = {}
+        used: set[str] = set()
+        for c in conditions:
+            used |= keys_in(c)
+            _constants(c, constants)
+        self.keys = sorted(k for k in used if k in questions)
+        self.domains = {k: _candidates(questions[k], constants.get(k, set())) or [None] for k in self.keys}
+        self._sat: dict[int, bool] = {}
+
+    def find(self, hold: list = (), fail: list = ()) -> dict | None:
+        """The first answers (questions in key order, each value in candidate order) under which
+        every condition in ``hold`` holds and none in ``fail`` does, with every question of the
+        space answered; None when there are none. TooManyCombinations when the search gives up."""
+        goals = [(c, True) for c in hold] + [(c, False) for c in fail]
+        reads = [keys_in(c) for c, _want in goals]
+        keys = [k for k in self.keys if any(k in r for r in reads)]
+        if len(keys) > MAX_SEARCH_DEPTH:
+            raise TooManyCombinations()
+        tries = 0
+        answers: dict[str, Any] = {}
+
+        def search(i: int, open_goals: list[int]) -> bool:
+            nonlocal tries
+            if not open_goals:
+                return True
+            if i == len(keys):
+                return False  # cannot happen: with every question answered every goal is decided
+            key = keys[i]
+            if not any(key in reads[g] for g in open_goals):  # no open goal reads it: any value will do
+                answers[key] = self.domains[key][0]
+                if search(i + 1, open_goals):
+                    return True
+                del answers[key]
+                return False
+            for value in self.domains[key]:
+                tries += 1
+                if tries > SEARCH_LIMIT:
+                    raise TooManyCombinations()
+                answers[key] = value
+                still_open = []
+                for g in open_goals:
+                    result = _holds3(goals[g][0], answers)
+                    if result is None:
+                        still_open.append(g)
+                    elif result is not goals[g][1]:
+                        break
+                else:
+                    if search(i + 1, still_open):
+                        return True
+                del answers[key]
+            return False
+
+        still_open = []
+        for g in range(len(goals)):  # conditions that read no question are decided already
+            result = _holds3(goals[g][0], answers)
+            if result is None:
+                still_open.append(g)
+            elif result is not goals[g][1]:
+                return None
+        if not search(0, still_open):
+            return None
+        return {k: answers.get(k, self.domains[k][0]) for k in self.keys}
+
+    def satisfiable(self, cond: Mapping | None) -> bool:
+        """Some answers make the condition hold (TooManyCombinations if the search gives up)."""
+        if cond is None:
+            return True
+        if id(cond) not in self._sat:
+            self._sat[id(cond)] = self.find(hold=[cond]) is not None
+        return self._sat[id(cond)]

@@ -587,49 +587,60 @@ def _describe(answers: dict) -> str:
 
 
 def reachability(rec: Record, questions: dict[str, dict], conds: list) -> Iterator[Problem]:
-    """Every conditional paper is needed for some answers; no answers leave the list empty."""
-    combos, total = conditions.answer_space(questions, conds)
-    if total > len(combos):
-        yield rec.problem(("questions",), "warning",
-                          _("{total:,} answer combinations; only the first {checked:,} were checked").format(
-                              total=total, checked=len(combos)),
-                          at_key=True)
+    """Every conditional paper is needed for some answers; no answers leave the list empty; every
+    case has a fee. Decided by searching the answers (conditions.Space), never by trying only
+    some combinations: what the search cannot settle is reported as not examined, not as wrong."""
+    space = conditions.Space(questions, conds)
     docs = rec.data["documents"]
-    reached = [False] * len(docs)
-    empty_for: dict | None = None
-    for answers in combos:
-        any_doc = False
-        for i, d in enumerate(docs):
-            if conditions.holds(d.get("when"), answers):
-                reached[i] = any_doc = True
-        if not any_doc and empty_for is None:
-            empty_for = answers
     for i, d in enumerate(docs):
-        if not reached[i]:
-            yield rec.problem(("documents", i, "when"), "error",
-                              _("no answers make this document required: the condition can never hold"))
-    if empty_for is not None:
-        message = (_("no document is required when {answers}; add a document for that case or change the "
-                     "conditions") if empty_for
-                   else _("no document is required when any answers; add a document for that case or change "
-                          "the conditions"))
-        yield rec.problem(("documents",), "error", message.format(answers=_describe(empty_for)), at_key=True)
-    yield from _fee_coverage(rec, combos)
+        try:
+            if not space.satisfiable(d.get("when")):
+                yield rec.problem(("documents", i, "when"), "error",
+                                  _("no answers make this document required: the condition can never hold"))
+        except conditions.TooManyCombinations:
+            yield rec.problem(("documents", i, "when"), "warning",
+                              _("not examined: too many combinations of answers to tell whether this document "
+                                "is ever required; check the condition by hand"))
+    if all("when" in d for d in docs):
+        try:
+            empty_for = space.find(fail=[d["when"] for d in docs])
+        except conditions.TooManyCombinations:
+            empty_for = None
+            yield rec.problem(("documents",), "warning",
+                              _("not examined: too many combinations of answers to tell whether some answers "
+                                "leave no document required; check the conditions by hand"), at_key=True)
+        if empty_for is not None:
+            message = (_("no document is required when {answers}; add a document for that case or change the "
+                         "conditions") if empty_for
+                       else _("no document is required when any answers; add a document for that case or change "
+                              "the conditions"))
+            yield rec.problem(("documents",), "error", message.format(answers=_describe(empty_for)), at_key=True)
+    yield from _fee_coverage(rec, space)
 
 
-def _fee_coverage(rec: Record, combos: list[dict]) -> Iterator[Problem]:
+def _fee_coverage(rec: Record, space: conditions.Space) -> Iterator[Problem]:
     """A checklist must say what a case costs, even if that is nothing."""
     fees = rec.data["fees"]
     for channel in sorted({c["kind"] for c in rec.data["channels"]}):
-        uncovered = [answers for answers in combos
-                     if not any(channel in fee.get("channels", [channel])
-                                and conditions.holds(fee.get("when"), answers) for fee in fees)]
-        if uncovered:
-            if len(uncovered) == len(combos):
-                message = _("no fee entry applies on the {channel} channel; add one (kind: free if nothing "
-                            "is charged)")
-            else:
-                message = _("no fee entry applies on the {channel} channel when {answers}; add one (kind: free "
-                            "if nothing is charged)")
+        here = [fee for fee in fees if channel in fee.get("channels", [channel])]
+        if any("when" not in fee for fee in here):
+            continue
+        try:
+            uncovered = space.find(fail=[fee["when"] for fee in here])
+            if uncovered is None:
+                continue
+            never = not any(space.satisfiable(fee["when"]) for fee in here)
+        except conditions.TooManyCombinations:
             yield rec.problem(("fees",), "warning",
-                              message.format(channel=channel, answers=_describe(uncovered[0])), at_key=True)
+                              _("not examined: too many combinations of answers to tell whether every case has a "
+                                "fee entry on the {channel} channel; check the conditions by hand").format(
+                                    channel=channel), at_key=True)
+            continue
+        if never:
+            message = _("no fee entry applies on the {channel} channel; add one (kind: free if nothing "
+                        "is charged)")
+        else:
+            message = _("no fee entry applies on the {channel} channel when {answers}; add one (kind: free "
+                        "if nothing is charged)")
+        yield rec.problem(("fees",), "warning",
+                          message.format(channel=channel, answers=_describe(uncovered)), at_key=True)
