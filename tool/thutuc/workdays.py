@@ -170,8 +170,8 @@ def vietnam_calendar(years: Iterable[int], days_off: Mapping[str, str] = {}, wor
 
         raise CalendarError(_("thutuc knows the days off from {first} to {last} only").format(
             first=FIRST_YEAR, last=LAST_YEAR))
-    # and one year more, so that a time limit of up to a year (the schema's maximum) counted from
-    # the end of the last year asked for still meets only known days off
+    # and one year more: a checklist asks for the year of receipt and the next, and the schema's
+    # longest time limit, 365 working days, received late in the year ends in the year after that
     years = tuple(y for y in years + (years[-1] + 1,) if y <= LAST_YEAR)
     off, work, source = _public_holidays(years)
     off, work = dict(off), dict(work)
