@@ -113,3 +113,54 @@ def test_cli_retire_reports_unknown_procedure(cat):
     res = subprocess.run([sys.executable, "-m", "thutuc", "retire", "dang-ky-khai-sin", "--catalogue", str(cat),
                           "--on", "2026-12-01", "--reason", "x"], capture_output=True, text=True)
     assert res.returncode == 1 and "did you mean 'dang-ky-khai-sinh'" in res.stderr
+
+
+def _edit_cli(cat, *args):
+    return subprocess.run([sys.executable, "-m", "thutuc", *args[:2], "--catalogue", str(cat), *args[2:]],
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("on, fragment", [
+    ("2099-01-01", "after today"),
+    ("tomorrow", "after today"),
+    ("1900-01-01", "before 1945-09-02"),
+    ("2026-01-01", "already reviewed on 2026-06-30"),  # last_reviewed never goes back
+])
+def test_a_review_date_in_the_future_or_impossible_is_refused_and_nothing_written(cat, on, fragment):
+    from thutuc.check import today_vn
+
+    if on == "tomorrow":
+        on = (today_vn() + dt.timedelta(days=1)).isoformat()
+    f = cat / "procedures/ho-tich/dang-ky-khai-sinh.yaml"
+    before = f.read_bytes()
+    res = _edit_cli(cat, "reviewed", "dang-ky-khai-sinh", "--by", "Lan", "--on", on)
+    assert res.returncode == 1 and fragment in res.stderr, res.stderr
+    assert res.stderr.count("\n") == 1 and "internal error" not in res.stderr
+    assert f.read_bytes() == before
+
+
+def test_a_review_today_in_vietnam_is_recorded(cat):
+    from thutuc.check import today_vn
+
+    assert reviewed(cat, "dang-ky-khai-sinh", "Lan", dt.date(2026, 6, 30), today=dt.date(2026, 6, 30)).after  # same day
+    res = _edit_cli(cat, "reviewed", "dang-ky-khai-sinh", "--by", "Lan", "--on", today_vn().isoformat())
+    assert res.returncode == 0, res.stderr
+    assert f"last_reviewed: {today_vn().isoformat()}" in (cat / "procedures/ho-tich/dang-ky-khai-sinh.yaml").read_text(
+        encoding="utf-8")
+
+
+def test_retirement_may_be_planned_but_not_for_an_absurd_year(cat):
+    from thutuc.check import today_vn
+
+    f = cat / "procedures/ho-tich/dang-ky-khai-sinh.yaml"
+    before = f.read_bytes()
+    for on, fragment in (("2099-01-01", "more than 10 years from today"), ("0900-01-01", "before 1945-09-02")):
+        res = _edit_cli(cat, "retire", "dang-ky-khai-sinh", "--on", on, "--reason", "Thử")
+        assert res.returncode == 1 and fragment in res.stderr and res.stderr.count("\n") == 1, res.stderr
+        assert f.read_bytes() == before
+    ahead = today_vn().replace(year=today_vn().year + 2, day=1)
+    change = retire(cat, "cap-lai-giay-phep-xay-dung-nha-o-rieng-le", ahead, "Bãi bỏ theo kế hoạch")
+    assert f"since: {ahead.isoformat()}" in change.after  # a decided abolition, two years ahead
+    with pytest.raises(EditError, match="more than 10 years"):
+        retire(cat, "dang-ky-khai-sinh", dt.date(2036, 3, 1), "Thử", today=dt.date(2026, 2, 28))
+    retire(cat, "dang-ky-khai-sinh", dt.date(2036, 2, 28), "Thử", today=dt.date(2026, 2, 28))

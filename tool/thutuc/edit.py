@@ -142,8 +142,44 @@ def _edit_procedure(root: Path, pid: str, edit: Callable[[dict], None]) -> Chang
     return Change(rel, before, edit_text(before, edit))
 
 
-def retire(root: Path, pid: str, on: dt.date, reason: str, superseded_by: str | None = None) -> Change:
-    """Mark a procedure abolished on a date, with the reason and its successor."""
+# No administrative procedure of Vietnam's is older than the state (2 September 1945); a date
+# before it is a typing slip. Abolitions may be planned ahead, but not further than this.
+EARLIEST = dt.date(1945, 9, 2)
+PLANNING_YEARS = 10
+
+
+def _date_of(value) -> dt.date | None:
+    """A lifecycle date as the file has it (a date, or text YYYY-MM-DD), None otherwise."""
+    if isinstance(value, dt.date):
+        return value if not isinstance(value, dt.datetime) else value.date()
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _too_early(on: dt.date) -> EditError | None:
+    if on < EARLIEST:
+        return EditError(_("{date} is before {earliest}: no procedure is that old; check the year").format(
+            date=on.isoformat(), earliest=EARLIEST.isoformat()))
+    return None
+
+
+def retire(root: Path, pid: str, on: dt.date, reason: str, superseded_by: str | None = None,
+           today: dt.date | None = None) -> Change:
+    """Mark a procedure abolished on a date, with the reason and its successor. The date may be
+    ahead (an abolition already decided), but not more than PLANNING_YEARS: such a year is a slip."""
+    from thutuc.check import today_vn
+
+    today = today or today_vn()
+    latest = today.replace(year=today.year + PLANNING_YEARS) if (today.month, today.day) != (2, 29) else \
+        dt.date(today.year + PLANNING_YEARS, 2, 28)
+    if on > latest:
+        raise EditError(_("{date} is more than {years} years from today ({today}); check the year").format(
+            date=on.isoformat(), years=PLANNING_YEARS, today=today.isoformat()))
+    if (error := _too_early(on)) is not None:
+        raise error
+
     def edit(data):
         life = data["lifecycle"]
         life["status"] = "abolished"
@@ -154,10 +190,29 @@ def retire(root: Path, pid: str, on: dt.date, reason: str, superseded_by: str | 
     return _edit_procedure(root, pid, edit)
 
 
-def reviewed(root: Path, pid: str, by: str, on: dt.date) -> Change:
-    """Record that someone checked the procedure against its sources today (or on a date)."""
+def reviewed(root: Path, pid: str, by: str, on: dt.date, today: dt.date | None = None) -> Change:
+    """Record that someone checked the procedure against its sources today (or on a date).
+
+    Refused: a date after today in Vietnam (a review not yet done would date every page and
+    sitemap entry in the future and hide the procedure from the overdue list), a date before
+    EARLIEST, and a date before the review already recorded (last_reviewed never goes back).
+    """
+    from thutuc.check import today_vn
+
+    today = today or today_vn()
+    if on > today:
+        raise EditError(_("a review cannot be dated {date}: that is after today ({today}) in Vietnam; give the "
+                          "day the procedure was checked").format(date=on.isoformat(), today=today.isoformat()))
+    if (error := _too_early(on)) is not None:
+        raise error
+
     def edit(data):
         life = data["lifecycle"]
+        before = _date_of(life.get("last_reviewed"))
+        if before is not None and on < before:
+            raise EditError(_("{id} was already reviewed on {before}; a review on {date} would put that date back "
+                              "(give the date of a newer review)").format(
+                                  id=pid, before=before.isoformat(), date=on.isoformat()))
         life["last_reviewed"] = on
         set_key(life, "reviewed_by", by, after="last_reviewed")
     return _edit_procedure(root, pid, edit)
