@@ -165,10 +165,8 @@ def decode(cat: Catalogue, code: str) -> Decoded:
     holds anything a checklist made by thutuc could not (an answer the question does not allow,
     a channel the procedure does not offer, a time that does not exist): the code must be exactly
     the one thutuc would write for what it decodes to."""
-    from thutuc import workdays
+    from thutuc.workdays import FIRST_YEAR as first, LAST_YEAR as last  # the years a due date can be counted in
 
-    # The years whose days off thutuc knows: no due date can be counted outside them.
-    first, last = getattr(workdays, "FIRST_YEAR", 1970), getattr(workdays, "LAST_YEAR", 2100)
     if len(code) > MAX_CODE_LENGTH:
         raise _not_valid(_("it is {length} characters long; a checklist code is much shorter").format(
             length=len(code)))
