@@ -73,10 +73,15 @@ def _fast_exit(status: int) -> None:
 @contextmanager
 def _no_traceback():
     """A bug must not greet an editor with a traceback: say what happened, keep details opt-in."""
+    from thutuc.outputs import OutputError
+
     try:
         yield
     except (click.ClickException, click.Abort, click.exceptions.Exit):
         raise  # click reports these itself (a usage error, Ctrl+C at a prompt): they are no bug
+    except OutputError as exc:  # a place thutuc will not or cannot write: the user's to choose
+        click.echo(f"thutuc: {exc}", err=True)
+        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("THUTUC_DEBUG"):
             raise
@@ -84,6 +89,16 @@ def _no_traceback():
                                   "again with THUTUC_DEBUG=1 and report the output.").format(
                                       error=f"{type(exc).__name__}: {exc}"), err=True)
         sys.exit(1)
+
+
+def _site_url(value: str | None) -> str | None:
+    """--site-url is written into every page: http(s) only, nothing that could end an attribute."""
+    from thutuc.escaping import valid_url
+
+    if value is not None and not valid_url(value):
+        raise click.BadParameter(_("'{value}' is not a web address: use http:// or https:// with no spaces, quotes, "
+                                   "angle brackets, braces, backslashes or backticks").format(value=value))
+    return value
 
 
 @main.command()
@@ -96,7 +111,8 @@ def _no_traceback():
               help="Where the generated Markdown and mkdocs.yml go (never into site/).")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Show the catalogue as on this date (YYYY-MM-DD). Default: today in Vietnam.")
-@click.option("--site-url", default=None, help="Public address of the site (default: office.site_url).")
+@click.option("--site-url", default=None, callback=lambda ctx, param, value: _site_url(value),
+              help="Public address of the site (default: office.site_url).")
 @click.option("--no-pdf", is_flag=True, help="Skip the printable checklist PDFs (faster previews).")
 def build(catalogue: Path, out: Path, build_dir: Path, as_of, site_url: str | None, no_pdf: bool) -> None:
     """Build the public website from the catalogue.
@@ -110,9 +126,14 @@ def build(catalogue: Path, out: Path, build_dir: Path, as_of, site_url: str | No
       thutuc build --out /srv/www/thutuc --site-url https://thutuc.example.vn/
       thutuc build --as-of 2027-01-01        # preview the catalogue as on 1 January 2027
     """
+    import signal
+
     from thutuc.build import BuildError, build as build_site
     from thutuc.check import today_vn
     from thutuc.problems import format_text
+
+    # `kill` (SIGTERM) ends the build like Ctrl+C does: its half-made copy of the site is removed.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
 
     with _no_traceback():
         try:
@@ -246,6 +267,7 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
       thutuc checklist du-tuyen-giao-vien --batch ung-vien.csv --out-dir phieu/
     """
     from thutuc import checklist as ck
+    from thutuc.outputs import write_output
     from thutuc.produce import check_printable, filename, now, parse_when, read_batch, render_checklist, run_batch
     from thutuc.render import MissingGlyph
     from thutuc.tailor import AnswerError, match_documents, read_answers, read_answers_file
@@ -314,7 +336,7 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
             sys.stdout.buffer.write(data)
             return
         target = output or Path(filename(cl, fmt))
-        target.write_bytes(data)
+        write_output(target, data, catalogue)
         if cl.due and cl.answers is not None:
             message = {"checklist": _("checklist written to {path} (code {code}; result due {due})"),
                        "missing": _("request to complete the file written to {path} (code {code}; result due {due})"),
@@ -348,6 +370,7 @@ def review(catalogue: Path, as_of, fmt: str, output: Path | None, fail_on: str) 
       thutuc review --fail-on overdue,repealed     # in CI
     """
     from thutuc.check import check_catalogue, today_vn
+    from thutuc.outputs import write_output
     from thutuc.review import KINDS, format_json, format_md, format_table, review as run
 
     kinds = {k.strip() for k in fail_on.split(",") if k.strip()}
@@ -362,7 +385,7 @@ def review(catalogue: Path, as_of, fmt: str, output: Path | None, fail_on: str) 
         text = {"table": lambda: format_table(findings), "md": lambda: format_md(findings, day),
                 "json": lambda: format_json(findings, day)}[fmt]()
         if output:
-            output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+            write_output(output, text if text.endswith("\n") else text + "\n", catalogue)
             click.echo(_("{count} finding(s) written to {path}").format(count=len(findings), path=output))
         else:
             click.echo(text)
@@ -483,6 +506,7 @@ def diff(old: str, new: str, catalogue: Path, fmt: str, output: Path | None) -> 
       thutuc diff ../old-catalogue catalogue -o cong-bo.md
     """
     from thutuc.changes import BrokenVersion, compare, format_json, format_md, load_version
+    from thutuc.outputs import write_output
 
     with _no_traceback():
         try:
@@ -500,7 +524,7 @@ def diff(old: str, new: str, catalogue: Path, fmt: str, output: Path | None) -> 
         report = compare(a, b, old_label, new_label)
         text = format_json(report) if fmt == "json" else format_md(report)
         if output:
-            output.write_text(text, encoding="utf-8")
+            write_output(output, text, catalogue)
             click.echo(_("written to {path}").format(path=output))
         else:
             click.echo(text, nl=False)
@@ -530,9 +554,9 @@ def export(catalogue: Path, fmt: str, output: Path | None, as_of) -> None:
       thutuc export --format jsonld -o thu-tuc.jsonld
       thutuc export --as-of 2027-01-01 | jq '.procedures | length'
     """
-    from thutuc.edit import atomic_write
     from thutuc.export import export as run, exported_procedures, listed_procedures
     from thutuc.model import load
+    from thutuc.outputs import write_output
     from thutuc.problems import format_text
 
     with _no_traceback():
@@ -547,12 +571,7 @@ def export(catalogue: Path, fmt: str, output: Path | None, as_of) -> None:
             sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the terminal's locale
             sys.stdout.flush()
             return
-        try:
-            atomic_write(output, text)
-        except OSError as exc:
-            click.echo("thutuc export: " + _("cannot write {path}: {reason}").format(
-                path=output, reason=exc.strerror or exc), err=True)
-            sys.exit(1)
+        write_output(output, text, catalogue)
         count = len(exported_procedures(cat) if fmt == "json" else listed_procedures(cat))
         click.echo(_("{count} procedure(s) exported as {format} to {path}").format(
             count=count, format=fmt, path=output))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from thutuc import vi
+from thutuc import escaping, vi
 from thutuc.model import Catalogue, Procedure
 
 INDEX = Path("search") / "search_index.json"
@@ -27,13 +27,15 @@ KEYWORD_BOOST = 1e4  # between Material's title (1e3) and tags (1e6): a colloqui
 
 def procedure_entry(proc: Procedure, cat: Catalogue) -> dict:
     field = cat.fields[proc.field]["name"]
+    # Material's search shows title and text as HTML: every value is HTML-escaped, like the
+    # entries Material writes itself (it escapes the text it takes from the pages).
     return {
         "location": f"thu-tuc/{proc.id}/",
-        "title": proc.title,
-        "text": _text(proc.summary, field, proc.code or ""),
+        "title": escaping.html_text(proc.title),
+        "text": escaping.html_text(_text(proc.summary, field, proc.code or "")),
         # A field of our own: Material's worker indexes every field named in config.fields and
         # shows only title and text, so the folded copies stay out of sight.
-        "keywords": _text(" ; ".join(proc.keywords), proc.title),
+        "keywords": escaping.html_text(_text(" ; ".join(proc.keywords), proc.title)),
     }
 
 
@@ -46,6 +48,7 @@ def rewrite(site_dir: Path, cat: Catalogue) -> int:
         location = doc["location"]
         if "#" in location or location.startswith("thu-tuc/") or location == "":
             continue  # sections, procedures (added below) and the home page
+        # Material's own titles are HTML already (escaped from the page's text); fold keeps that.
         docs.append({"location": location, "title": doc["title"], "text": vi.fold(doc["title"])})
     docs += [procedure_entry(p, cat) for p in cat.listed()]
     docs.sort(key=lambda d: d["location"])

@@ -10,24 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import re
 from typing import Iterable
 
-from thutuc import vi
+from thutuc import escaping, vi
 from thutuc.model import Agency, Catalogue, Document, Fee, ProcessingTime, Procedure
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>])")
-
-
-def esc(text: str | None) -> str:
-    """Text from YAML, safe inside Markdown (and inline HTML): no accidental markup."""
-    if not text:
-        return ""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
-
-def h(text: str | None) -> str:
-    return html.escape(text or "", quote=True)
+# Every catalogue value goes through one of these (thutuc.escaping says which context each is
+# for); anything else written into a page is our own fixed markup.
+esc = escaping.markdown  # Markdown text, and text or attribute values in the raw HTML blocks
+h = escaping.markdown
 
 
 def procedure_url(pid: str) -> str:
@@ -41,9 +32,11 @@ def rel(from_depth: int, target: str) -> str:
 
 def front_matter(title: str, description: str | None = None, search_exclude: bool = False,
                  hide: Iterable[str] = ()) -> str:
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
+    # Material prints page.meta.title and .description raw into <title>, the header and <meta>:
+    # they are given HTML-escaped (as JSON strings, which are YAML scalars).
+    lines = ["---", f"title: {json.dumps(escaping.html_text(title), ensure_ascii=False)}"]
     if description:
-        lines.append(f"description: {json.dumps(' '.join(description.split()), ensure_ascii=False)}")
+        lines.append(f"description: {json.dumps(escaping.html_text(description), ensure_ascii=False)}")
     if search_exclude:
         lines += ["search:", "  exclude: true"]
     hide = list(hide)
@@ -116,7 +109,7 @@ def paper_text(paper, bold: bool = False) -> str:
     if paper.form:
         form = paper.form
         if form.get("file"):
-            text += f" ([tải mẫu](../../{form['file']}))"
+            text += f" ([tải mẫu](../../{escaping.url(form['file'])}))"
         if form.get("code"):
             text += f" — mẫu: {esc(form['code'])}"
     if getattr(paper, "note", None):
@@ -233,8 +226,7 @@ def json_ld(proc: Procedure, cat: Catalogue, site_url: str | None) -> str:
         data["identifier"] = proc.code
     if site_url:
         data["url"] = site_url.rstrip("/") + "/" + procedure_url(proc.id)
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    return f'<script type="application/ld+json">{text}</script>'
+    return f'<script type="application/ld+json">{escaping.script_json(data)}</script>'
 
 
 def tailor_data(proc: Procedure) -> dict:
@@ -262,7 +254,7 @@ def tailor_form(proc: Procedure) -> str:
         out.append('<fieldset><legend>Bạn nộp hồ sơ bằng cách nào?</legend>')
         for i, c in enumerate(proc.channels):
             checked = " checked" if i == 0 else ""
-            out.append(f'<label><input type="radio" name="tt-channel" value="{c.kind}"{checked}> '
+            out.append(f'<label><input type="radio" name="tt-channel" value="{h(c.kind)}"{checked}> '
                        f"{vi.CHANNELS[c.kind]}</label>")
         out.append("</fieldset>")
     for q in proc.questions:
@@ -271,16 +263,16 @@ def tailor_form(proc: Procedure) -> str:
             out.append(f'<p class="tt-help">{h(q.help)}</p>')
         if q.type == "boolean":
             for value, text in (("true", "Có"), ("false", "Không")):
-                out.append(f'<label><input type="radio" name="{q.key}" value="{value}"> {text}</label>')
+                out.append(f'<label><input type="radio" name="{h(q.key)}" value="{value}"> {text}</label>')
         elif q.type == "choice":
             for o in q.options:
-                out.append(f'<label><input type="radio" name="{q.key}" value="{h(o["value"])}"> {h(o["label"])}</label>')
+                out.append(f'<label><input type="radio" name="{h(q.key)}" value="{h(o["value"])}"> {h(o["label"])}</label>')
         elif q.type == "number":
             bounds = "".join(f' {k}="{v}"' for k, v in (("min", q.min), ("max", q.max)) if v is not None)
             unit = f" {h(q.unit)}" if q.unit else ""
-            out.append(f'<label><input type="number" name="{q.key}" step="any" inputmode="decimal"{bounds}>{unit}</label>')
+            out.append(f'<label><input type="number" name="{h(q.key)}" step="any" inputmode="decimal"{bounds}>{unit}</label>')
         else:
-            out.append(f'<label><input type="date" name="{q.key}"> (ngày)</label>')
+            out.append(f'<label><input type="date" name="{h(q.key)}"> (ngày)</label>')
         out.append("</fieldset>")
     out.append("</form>")
     out.append('<div id="tt-result" class="tt-result" aria-live="polite">')
@@ -289,8 +281,7 @@ def tailor_form(proc: Procedure) -> str:
     out.append('<p id="tt-total" class="tt-total"></p>')
     out.append('<button type="button" id="tt-print" class="md-button">In danh sách của tôi</button>')
     out.append("</div>")
-    data = json.dumps(tailor_data(proc), ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    out.append(f'<script type="application/json" id="tt-data">{data}</script>')
+    out.append(f'<script type="application/json" id="tt-data">{escaping.script_json(tailor_data(proc))}</script>')
     return "\n".join(out)
 
 
@@ -333,7 +324,7 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
     out = [front_matter(proc.title, proc.summary), f"# {esc(proc.title)}\n", f"{esc(proc.summary)}\n"]
     meta = []
     if proc.code:
-        meta.append(f"Mã thủ tục: **{proc.code}**")
+        meta.append(f"Mã thủ tục: **{esc(proc.code)}**")
     meta.append(f"Lĩnh vực: [{esc(field['name'])}]({rel(depth, f'linh-vuc/{proc.field}/')})")
     meta.append("Cấp thực hiện: " + ", ".join(vi.LEVELS[lv] for lv in proc.levels))
     out.append(" · ".join(meta) + "\n{: .tt-meta }\n")
@@ -388,7 +379,7 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
         if ch.online_level:
             line += f" ({vi.ONLINE_LEVELS[ch.online_level].lower()})"
         if ch.url:
-            line += f": <{ch.url}>"
+            line += f": [{esc(ch.url)}]({escaping.url(ch.url)})"
         if ch.where and ch.where != proc.receiving:
             line += f" — tại [{esc(cat.agencies[ch.where].name)}]({rel(depth, f'co-quan/{ch.where}/')})"
         if ch.note:
@@ -446,7 +437,7 @@ def abolished_page(proc: Procedure, cat: Catalogue) -> str:
 def procedure_list(procs: list[Procedure], depth: int) -> str:
     lines = []
     for p in sorted(procs, key=lambda p: (vi.fold(p.title), p.id)):
-        code = f" <small>({p.code})</small>" if p.code else ""
+        code = f" <small>({esc(p.code)})</small>" if p.code else ""
         lines.append(f"- [{esc(p.title)}]({rel(depth, procedure_url(p.id))}){code}")
     return "\n".join(lines) + "\n" if lines else "Chưa có thủ tục nào.\n"
 
@@ -529,7 +520,7 @@ def home_page(cat: Catalogue) -> str:
     out.append("\n## Dữ liệu mở {#du-lieu-mo}\n")
     out.append("Toàn bộ danh mục cho các hệ thống khác (ví dụ phần mềm một cửa) dùng lại: "
                "[JSON](du-lieu/thu-tuc.json) · [CSV](du-lieu/thu-tuc.csv) (mở được bằng Excel). "
-               f"Phiên bản danh mục: `{cat.version}`.\n")
+               f"Phiên bản danh mục: <code>{esc(cat.version)}</code>.\n")
     return "\n".join(out)
 
 
@@ -556,7 +547,7 @@ def atom_feed(items: list, cat: Catalogue, site_url: str | None) -> str:
     """The same changes as an Atom feed (thay-doi.xml)."""
     from xml.sax.saxutils import escape
 
-    base = (site_url or "").rstrip("/") + "/"
+    base = escaping.url((site_url or "").rstrip("/") + "/")
     updated = items[0].date.isoformat() if items else "2026-01-01T00:00:00+07:00"
     out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="vi">',
            f"  <title>{escape('Thay đổi thủ tục hành chính — ' + cat.office['name'])}</title>",

@@ -1,0 +1,77 @@
+"""Escaping for every context a catalogue value lands in on the public site — one module.
+
+Catalogue text is staff-typed and must appear exactly as typed, never as markup. MkDocs' Jinja
+does not autoescape and Material prints page titles, descriptions, the site URL and search results
+as HTML, and Python-Markdown (with attr_list and md_in_html) interprets Markdown, inline HTML,
+entities and ``{: …}`` in any text it sees. So each value is escaped for where it goes:
+
+- ``markdown(text)``: text in generated Markdown *and* in the raw HTML blocks inside it (text or a
+  quoted attribute value). Whitespace is collapsed to single spaces (no line can start a block),
+  and every character that HTML or Markdown could read (``& < > " '`` and ``\\ ` * _ { } [ ] ( ) #
+  + - . ! | ~ : =``) becomes a numeric character reference. Python-Markdown leaves references
+  alone, attr_list sees no braces, the browser shows the characters as typed.
+- ``html_text(text)``: a value a Jinja template prints raw into HTML text or a quoted attribute
+  (front-matter title and description, search-index title and text).
+- ``script_json(data)``: JSON inside ``<script>``: ``< > &`` and U+2028/U+2029 as ``\\uXXXX``, so
+  neither ``</script>`` nor ``<!--`` can end or swallow the element.
+- ``url(address)``: a checked http(s) address, with anything that could leave a quoted attribute
+  percent-encoded anyway.
+
+Raw output (our own fixed HTML around these values) is the visible exception, in website.py.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+from urllib.parse import quote
+
+# Characters read by HTML (& < > " ') or by Markdown and its extensions (emphasis, code, links,
+# images, attr_list braces, tables, headings, lists, block quotes, admonitions, def lists,
+# setext/abbr "=", strike "~", backslash escapes).
+_SPECIAL = frozenset("&<>\"'\\`*_{}[]()#+-.!|~:=")
+_TABLE = {ord(c): f"&#{ord(c)};" for c in _SPECIAL}
+
+
+def _one_line(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
+def markdown(text: Any) -> str:
+    """Catalogue text for a generated Markdown page (also fine inside its raw HTML blocks)."""
+    if text is None or text == "":
+        return ""
+    return _one_line(text).translate(_TABLE)
+
+
+def html_text(text: Any) -> str:
+    """Text a template prints raw into HTML (element text or a double-quoted attribute)."""
+    if text is None:
+        return ""
+    return html.escape(_one_line(text), quote=True)
+
+
+_SCRIPT_UNSAFE = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+                  0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe as the content of a <script> element (also application/json, ld+json)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_SCRIPT_UNSAFE)
+
+
+# An address we accept: http or https, a host, and no character that could end an attribute, a
+# Markdown link or an autolink. The same rule is in schemas/common.schema.json ($defs/url).
+URL_PATTERN = re.compile(r"""^https?://[^\s"'<>`\\{}|^]+$""")
+
+
+def valid_url(address: str) -> bool:
+    return bool(URL_PATTERN.match(address or ""))
+
+
+def url(address: str) -> str:
+    """A URL for an href/src or a Markdown link target: percent-encodes anything unsafe, so even
+    an address that slipped past validation cannot leave its attribute."""
+    return quote(address, safe="/:?#@!$&+,;=%~*-._[]")
