@@ -107,6 +107,7 @@ case("shared-legal-basis-scalar", {"documents/chung.yaml": "documents:\n  - id: 
 case("shared-legal-basis-string", {"documents/chung.yaml": "documents:\n  - id: giay-to-tuy-than\n    name: Giấy tờ tùy thân có ảnh\n    legal_basis: luat-ho-tich-2014\n"})
 case("days-off-unquoted-dates", {"calendar.yaml": "calendar:\n  timezone: Asia/Ho_Chi_Minh\n  days_off: [2026-05-04]\n  working_days: 5\n"})
 case("agencies-scalar", {"agencies/xa.yaml": "agencies: 5\n"})
+case("null-document", {"agencies/xa.yaml": "# agencies moved elsewhere\n~\n"})
 case("procedure-legal-basis-string", P("procedure-legal-basis-string", ("legal_basis:\n  - ref: luat-ho-tich-2014\n", "legal_basis: luat-ho-tich-2014\n")))
 
 shutil.rmtree(root, ignore_errors=True)

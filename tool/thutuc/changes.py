@@ -146,7 +146,11 @@ def export_revision(repo: Path, rev: str, subdir: str, into: Path) -> Path:
 def load_version(spec: str, catalogue: Path) -> tuple[str, dict[str, dict]]:
     """(label, procedures) for a folder or a git revision of the repository holding ``catalogue``."""
     path = Path(spec)
-    if path.is_dir():
+    try:
+        is_dir = path.is_dir()
+    except OSError:  # e.g. a name too long for a path: no folder, maybe a revision
+        is_dir = False
+    if is_dir:
         return spec, procedures(path, spec.rstrip("/") or spec)
     if spec.startswith("-"):
         resolve_revision(catalogue, spec)  # refuses it, whether or not there is a repository

@@ -284,6 +284,8 @@ def load_text(path: str, text: str) -> Loaded:
         problems.append(Problem(path, *_pos(deep.mark), "error", "",
                                 _("lists and mappings are nested more than {depth} levels deep here; "
                                   "no catalogue value needs that many").format(depth=MAX_DEPTH)))
+    if out.data is None and not problems:  # a document that is only `null` or `~`: as good as empty
+        problems.append(Problem(path, 1, 1, "error", "", _("file is empty")))
     return out
 
 
