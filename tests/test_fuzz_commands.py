@@ -283,12 +283,15 @@ BASE_FILES = sorted(p.relative_to(GOLDEN / "base").as_posix() for p in (GOLDEN /
 PLACEHOLDER = "PLACEHOLDER-7f3a"
 
 
+BUNDLED_FILES = sorted(p.relative_to(ROOT / "catalogue").as_posix() for p in (ROOT / "catalogue").rglob("*.yaml"))
+
+
 @st.composite
-def mutation(draw):
-    """(file, new text): one value of one base file replaced, or a key added, by a value of any type
-    (written by YAML's own dumper) or a literal written as it is."""
-    rel = draw(st.sampled_from(BASE_FILES))
-    data = load_file(GOLDEN / "base" / rel).data
+def mutation(draw, base: Path = GOLDEN / "base", files: list[str] = BASE_FILES):
+    """(file, new text): one value of one file of ``base`` replaced, or a key added, by a value of
+    any type (written by YAML's own dumper) or a literal written as it is."""
+    rel = draw(st.sampled_from(files))
+    data = load_file(base / rel).data
     paths = list(_paths(data))
     path = draw(st.sampled_from(paths))
     target = data
@@ -334,6 +337,54 @@ def test_any_catalogue_value(world, change, lang):
             watch=[work], cwd=work, may_write={out}, lang=lang)
         run(["export", "--catalogue", str(cat), "--format", "jsonld"], watch=[work], cwd=work, lang=lang)
         run(["review", str(cat), "--as-of", "2026-11-26"], watch=[work], cwd=work, lang=lang)
+
+
+def _default_answers(data) -> str:
+    out = {}
+    for q in (data.get("questions") or []) if isinstance(data, dict) else []:
+        if not isinstance(q, dict) or not isinstance(q.get("key"), str):
+            continue
+        if "default" in q:
+            out[q["key"]] = q["default"]
+        elif q.get("type") == "choice" and q.get("options"):
+            out[q["key"]] = q["options"][0].get("value") if isinstance(q["options"][0], dict) else None
+        elif q.get("type") == "number":
+            out[q["key"]] = q.get("min", 1)
+        elif q.get("type") == "date":
+            out[q["key"]] = "2026-01-01"
+        else:
+            out[q["key"]] = False
+    return json.dumps(out, ensure_ascii=False, default=str)
+
+
+@settings(SETTINGS, max_examples=int(30 * SCALE))
+@given(change=mutation(ROOT / "catalogue", BUNDLED_FILES), fmt=st.sampled_from(["pdf", "json", "html"]))
+def test_any_value_of_the_bundled_catalogue(world, change, fmt):
+    """Every kind of field the bundled catalogue has (tiers, percent fees, exemptions, stages,
+    agencies' hours, calendar days): any value there, then the commands that read the model."""
+    rel, text = change
+    work = fresh(world)
+    cat = work / "catalogue"
+    shutil.copytree(ROOT / "catalogue", cat)
+    (cat / rel).write_text(text, encoding="utf-8")
+    result = run(["check", str(cat)], watch=[work], cwd=work)
+    if result.exit_code != 0:
+        return
+    data = yaml.safe_load(text) if rel.startswith("procedures/") else None
+    pid = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else COPIES_ID
+    answers = work / "answers.json"
+    answers.write_text(_default_answers(data if pid != COPIES_ID else load_file(
+        ROOT / "catalogue/procedures/chung-thuc/chung-thuc-ban-sao-tu-ban-chinh.yaml").data), encoding="utf-8")
+    out = work / f"out.{fmt}"
+    for extra in (["--answers", str(answers), "--submitted", "2026-02-10 16:00"], ["--generic"],
+                  ["--answers", str(answers), "--have", "khong-co", "--receipt"]):
+        run(["checklist", "--catalogue", str(cat), pid, *extra, "--format", fmt, "-o", str(out)],
+            watch=[work], cwd=work, may_write={out})
+        out.unlink(missing_ok=True)
+    run(["export", "--catalogue", str(cat), "--format", "csv"], watch=[work], cwd=work)
+
+
+COPIES_ID = "chung-thuc-ban-sao-tu-ban-chinh"
 
 
 # --- the other commands --------------------------------------------------------------------------
