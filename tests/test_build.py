@@ -147,3 +147,14 @@ def test_cli_build_reports_errors_and_exits_1(tmp_path):
     assert res.returncode == 1
     assert "dang-ky-khai-sinh.yaml" in res.stdout and "no field has id 'ho-tch'" in res.stdout
     assert not (tmp_path / "out").exists()
+
+
+def test_a_review_date_typed_in_the_future_does_not_date_the_site_in_the_future(tmp_path):
+    cat = tmp_path / "catalogue"
+    shutil.copytree(ROOT / "catalogue", cat)
+    proc = cat / "procedures/ho-tich/dang-ky-khai-sinh.yaml"
+    proc.write_text(re.sub(r"last_reviewed: \S+", "last_reviewed: 2099-01-01", proc.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    build(cat, tmp_path / "public", gen=tmp_path / "gen", as_of=TODAY, pdfs=False)
+    lastmods = set(re.findall(r"<lastmod>([^<]+)</lastmod>", (tmp_path / "public/sitemap.xml").read_text()))
+    assert lastmods and all(d <= TODAY.isoformat() for d in lastmods), lastmods

@@ -178,10 +178,13 @@ def generate(cat: Catalogue, gen: Path, as_of: dt.date, site_url: str | None,
     return page_count
 
 
-def source_date_epoch(cat: Catalogue) -> int:
-    """A build date that depends only on the catalogue: its latest review date."""
+def source_date_epoch(cat: Catalogue, as_of: dt.date) -> int:
+    """A build date that depends only on the catalogue and the day it is shown as: its latest
+    review date, never later than that day (a review date typed in the future must not date every
+    PDF and sitemap entry in the future)."""
     latest = max((p.lifecycle.last_reviewed for p in cat.procedures.values()), default="2026-01-01")
-    return int(dt.datetime.fromisoformat(latest).replace(tzinfo=dt.timezone.utc).timestamp())
+    day = min(dt.date.fromisoformat(latest), as_of)
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
 
 
 def run_mkdocs(gen: Path, site_dir: Path, epoch: int) -> None:
@@ -322,7 +325,7 @@ def _build(catalogue: Path, out: Path, gen: Path | None, as_of: dt.date | None, 
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
         try:
             with locked(staging / STAGING_MARKER):
-                epoch = source_date_epoch(cat)
+                epoch = source_date_epoch(cat, as_of)
                 run_mkdocs(gen, staging, epoch)
                 progress(_("rendered with MkDocs"))
                 size = searchindex.rewrite(staging, cat)
