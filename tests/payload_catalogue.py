@@ -99,46 +99,60 @@ def make(tmp: Path, procedures: int | None = None) -> Path:
             parent[k] = DoubleQuotedScalarString(str(parent[k]) + SUFFIX)
 
     def write():
-        for f, data in docs.items():
+        for f, data in list(docs.items()):
             buf = io.StringIO()
             y.dump(data, buf)
             f.write_text(buf.getvalue(), encoding="utf-8")
+            docs[f] = y.load(buf.getvalue())  # positions as in the file check reads
 
-    def restore(f: Path, path: tuple):
+    def node_of(f: Path, path: tuple):
         node = docs[f]
         for part in path[:-1]:
             node = node[part]
-        node[path[-1]] = originals[(f, path)]
+        return node
+
+    def mutated(f: Path) -> dict[str, tuple]:
+        """key as check writes it -> path, for the strings of f still holding the payloads"""
+        out = {}
+        for (g, path) in originals:
+            if g == f:
+                value = node_of(f, path)[path[-1]]
+                if isinstance(value, str) and value.endswith(SUFFIX):
+                    out[_key(path)] = path
+        return out
 
     for _round in range(8):
         write()
         errors = _check(root)
         if not errors:
             return root
-        lines: dict[Path, set[int]] = {}
-        keys: dict[Path, list[str]] = {}
+        by_file: dict[Path, list[dict]] = {}
         for e in errors:
-            f = Path(e["path"]).resolve()
-            lines.setdefault(f, set()).add(e["line"])
-            keys.setdefault(f, []).append(e["key"])
+            by_file.setdefault(Path(e["path"]).resolve(), []).append(e)
         restored = 0
-        for (f, path), _orig in originals.items():
-            bad_keys = keys.get(f.resolve())
-            if not bad_keys:
+        for f in docs:
+            problems = by_file.get(f.resolve())
+            if not problems:
                 continue
-            node = docs[f]
-            for part in path[:-1]:
-                node = node[part]
-            value = node[path[-1]]
-            if not isinstance(value, str) or not value.endswith(SUFFIX):
-                continue
-            key = _key(path)
-            hit = any(k == key or k.startswith((key + ".", key + "[")) or key.startswith((k + ".", k + "["))
-                      for k in bad_keys)
-            line = node.lc.key(path[-1])[0] + 1 if isinstance(node, dict) else node.lc.item(path[-1])[0] + 1
-            if hit or line in lines[f.resolve()]:
-                restore(f, path)
-                restored += 1
+            strings = mutated(f)
+            undo = set()
+            for e in problems:
+                k = e["key"]
+                if k in strings:  # the string itself is not free text (an id, enum, date…)
+                    undo.add(strings[k])
+                    continue
+                inside = [p for key, p in strings.items() if key.startswith((k + ".", k + "["))]
+                if inside:  # e.g. a condition whose answers no longer match: its strings
+                    undo.update(inside)
+                    continue
+                for key, p in strings.items():  # anything else: the strings on that line
+                    node = node_of(f, p)
+                    line = (node.lc.key(p[-1]) if isinstance(node, dict) else node.lc.item(p[-1]))[0] + 1
+                    if line == e["line"]:
+                        undo.add(p)
+            for path in undo:
+                node_of(f, path)[path[-1]] = originals[(f, path)]
+            restored += len(undo)
         if not restored:
             raise AssertionError("payload catalogue stays invalid: " + json.dumps(errors[:5], ensure_ascii=False))
     raise AssertionError("payload catalogue did not become valid")

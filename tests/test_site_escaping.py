@@ -219,7 +219,8 @@ def test_check_reports_a_bad_site_url_with_its_position(tmp_path):
     shutil.copytree(ROOT / "catalogue", cat)
     office = cat / "office.yaml"
     text = office.read_text(encoding="utf-8")
-    office.write_text(re.sub(r"site_url: .*", 'site_url: "https://x.example/\\\\"><svg onload=alert(1)>"', text),
+    # no space: the old pattern (^https?://[^\\s]+$) let it through
+    office.write_text(re.sub(r"site_url: .*", 'site_url: "https://x.example/\\\\"><svg/onload=alert(1)>"', text),
                       encoding="utf-8")
     run = _run("check", str(cat))
     assert run.returncode == 1

@@ -105,3 +105,62 @@ def test_generic_pdf_is_linked_and_served(page, base_url):
     href = page.get_attribute("a.tt-pdf", "href")
     response = page.request.get(f"{base_url}/thu-tuc/dang-ky-khai-sinh/{href}")
     assert response.ok and response.body()[:5] == b"%PDF-"
+
+
+COPIES = "/thu-tuc/chung-thuc-ban-sao-tu-ban-chinh/"
+
+
+@pytest.mark.parametrize("pages, message", [
+    ("1000", "từ 1 đến 500"),     # the command refuses it: no fee for 1,000 pages
+    ("-5", "từ 1 đến 500"),       # not "Miễn phí"
+    ("0", "từ 1 đến 500"),
+    ("1e10", "từ 1 đến 500"),     # used to freeze the tab
+    ("2.5", "số nguyên"),         # pages are counted: a whole number, as the command says
+])
+def test_form_refuses_what_the_command_refuses(page, base_url, pages, message):
+    from thutuc.tailor import AnswerError, counted, parse_answer
+
+    proc = CAT.procedures["chung-thuc-ban-sao-tu-ban-chinh"]
+    q = proc.question("so_trang")
+    with pytest.raises(AnswerError):
+        parse_answer(q, pages, q.key in counted(proc))
+    page.goto(base_url + COPIES)
+    page.fill('input[name="so_ban"]', "1")
+    page.fill('input[name="so_trang"]', pages)
+    error = page.locator("#tt-error-so_trang")
+    assert error.is_visible() and message in error.inner_text()
+    assert page.get_attribute('input[name="so_trang"]', "aria-invalid") == "true"
+    assert page.eval_on_selector_all("#tt-fees tr", "els => els.length") == 0
+    assert "Miễn phí" not in page.inner_text("#tt-result") and page.inner_text("#tt-total") == ""
+    assert "chưa hợp lệ" in page.inner_text("#tt-status")
+    page.fill('input[name="so_trang"]', "3")  # corrected: the list and the fee come back
+    assert not error.is_visible()
+    assert page.get_attribute("#tt-total", "data-amount") == "5000"
+
+
+def test_form_counts_tiers_arithmetically(page, base_url):
+    """A question without max feeding a tiered fee without cap: 10^12 pages is computed at once."""
+    from thutuc.fees import tiered
+
+    proc = CAT.procedures["chung-thuc-ban-sao-tu-ban-chinh"]
+    fee = next(f for f in proc.fees if f.tiers)
+
+    def without_limits(route):
+        body = route.fetch().text()
+        start = body.index('id="tt-data">') + len('id="tt-data">')
+        end = body.index("</script>", start)
+        data = json.loads(body[start:end])
+        for q in data["questions"]:
+            if q["key"] == "so_trang":
+                q.update(max=10**15, declared_max=False)
+        for f in data["fees"]:
+            f["cap"] = None
+        route.fulfill(body=body[:start] + json.dumps(data) + body[end:], content_type="text/html")
+
+    page.route(base_url + COPIES, without_limits)
+    page.goto(base_url + COPIES)
+    page.fill('input[name="so_ban"]', "1")
+    started = page.evaluate("performance.now()")
+    page.fill('input[name="so_trang"]', str(10**12))
+    assert page.evaluate("performance.now()") - started < 2000
+    assert page.get_attribute("#tt-total", "data-amount") == str(tiered(10**12, fee.tiers, fee.amount))

@@ -147,3 +147,17 @@ def test_search_for_a_payload_shows_results_and_runs_nothing(guarded, payload_ur
     assert any(pc.SHOWN[0] in _norm(r) for r in results), results[:3]
     assert page.evaluate(INJECTED) == []
     assert seen["dialogs"] == [] and seen["outside"] == []
+
+
+@pytest.mark.parametrize("path", ["/thu-tuc/dang-ky-khai-sinh/", "/thu-tuc/chung-thuc-ban-sao-tu-ban-chinh/", "/"])
+def test_long_payload_text_wraps_on_a_phone(browser, payload_url, path):
+    context = browser.new_context(locale="vi-VN", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(payload_url + path)
+    page.wait_for_load_state("networkidle")
+    overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    if "khai-sinh" in path:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "payload-procedure-phone.png"))
+    context.close()
+    assert overflow <= 0, f"{path} is {overflow}px wider than a 360px screen"

@@ -233,13 +233,24 @@ def tailor_data(proc: Procedure) -> dict:
     """What checklist.js needs: the same rules `thutuc checklist` applies, as JSON."""
     from thutuc.model import plain
     from thutuc.slips import papers_text, quantity
+    from thutuc.tailor import LARGEST, counted
+
+    whole = counted(proc)
+
+    def question(q) -> dict:
+        if q.type != "number":
+            return {"key": q.key, "type": q.type}
+        # the limits `thutuc checklist -a` applies (tailor.parse_answer): the form refuses the same
+        return {"key": q.key, "type": q.type, "min": q.min if q.min is not None else -LARGEST,
+                "max": q.max if q.max is not None else LARGEST, "declared_max": q.max is not None,
+                "whole": q.key in whole}
 
     fee_keys = ("name", "kind", "amount", "unit", "units", "times", "tiers", "cap", "percent", "of", "min", "max",
                 "when", "channels", "exemptions", "reductions", "valid_from", "valid_to")
     return {
         "id": proc.id,
         "channels": [c.kind for c in proc.channels],
-        "questions": [{"key": q.key, "type": q.type} for q in proc.questions],
+        "questions": [question(q) for q in proc.questions],
         "documents": [{"id": d.id, "group": d.group, "text": papers_text(d), "quantity": quantity(d),
                        "when": plain(d.when), "channels": list(d.channels),
                        "valid_from": d.valid_from, "valid_to": d.valid_to} for d in proc.documents],
@@ -270,7 +281,9 @@ def tailor_form(proc: Procedure) -> str:
         elif q.type == "number":
             bounds = "".join(f' {k}="{v}"' for k, v in (("min", q.min), ("max", q.max)) if v is not None)
             unit = f" {h(q.unit)}" if q.unit else ""
-            out.append(f'<label><input type="number" name="{h(q.key)}" step="any" inputmode="decimal"{bounds}>{unit}</label>')
+            out.append(f'<label><input type="number" name="{h(q.key)}" step="any" inputmode="decimal"{bounds}'
+                       f' aria-describedby="tt-error-{h(q.key)}">{unit}</label>')
+            out.append(f'<p class="tt-error" id="tt-error-{h(q.key)}" role="alert" hidden></p>')
         else:
             out.append(f'<label><input type="date" name="{h(q.key)}"> (ngày)</label>')
         out.append("</fieldset>")

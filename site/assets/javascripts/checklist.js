@@ -34,8 +34,32 @@
     return (!from || from <= day) && (!to || day <= to);
   }
 
+  function plainNumber(n) {
+    var text = String(Math.abs(n)).replace(".", ",");
+    var parts = text.split(",");
+    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    return (n < 0 ? "-" : "") + parts.join(",");
+  }
+
+  // The limits `thutuc checklist -a` applies (tailor.py parse_answer): a finite number within the
+  // question's min and max, a whole one for what a fee counts. Anything else is refused with a
+  // message, as the command refuses it, and no list is shown from it.
+  function numberProblem(q, input) {
+    if (input.validity && input.validity.badInput) return "Hãy nhập một số.";
+    if (input.value === "") return null;
+    var n = Number(input.value);
+    if (!isFinite(n)) return "Hãy nhập một số.";
+    if (n < q.min || n > q.max) {
+      return !q.declared_max && n < q.min
+        ? "Hãy nhập một số từ " + plainNumber(q.min) + " trở lên."
+        : "Hãy nhập một số từ " + plainNumber(q.min) + " đến " + plainNumber(q.max) + ".";
+    }
+    if (q.whole && Math.floor(n) !== n) return "Hãy nhập một số nguyên, không có phần lẻ.";
+    return null;
+  }
+
   function readAnswers() {
-    var answers = {};
+    var answers = {}, invalid = [];
     data.questions.forEach(function (q) {
       var value = null;
       if (q.type === "boolean" || q.type === "choice") {
@@ -43,25 +67,57 @@
         if (checked) value = q.type === "boolean" ? checked.value === "true" : checked.value;
       } else {
         var input = form.querySelector('[name="' + q.key + '"]');
-        if (input && input.value !== "") value = q.type === "number" ? Number(input.value) : input.value;
+        if (input && q.type === "number") {
+          var problem = numberProblem(q, input);
+          var box = document.getElementById("tt-error-" + q.key);
+          if (box) {
+            box.textContent = "";
+            if (problem) {
+              var strong = document.createElement("strong");
+              strong.textContent = problem;
+              box.appendChild(strong);
+            }
+            box.hidden = !problem;
+          }
+          if (problem) {
+            input.setAttribute("aria-invalid", "true");
+            invalid.push(q.key);
+          } else {
+            input.removeAttribute("aria-invalid");
+            if (input.value !== "") value = Number(input.value);
+          }
+        } else if (input && input.value !== "") {
+          value = input.value;
+        }
       }
-      if (value !== null && !(typeof value === "number" && isNaN(value))) answers[q.key] = value;
+      if (value !== null) answers[q.key] = value;
     });
-    return answers;
+    return { answers: answers, invalid: invalid };
   }
 
   function number(answers, key, fallback) {
     return key && answers[key] !== undefined ? answers[key] : fallback;
   }
 
+  // Each unit priced by the first tier holding its rank, counted by ranges like fees.py tiered():
+  // the work depends on the number of tiers, never on the number of units.
   function tiered(units, tiers, flat) {
-    if (!tiers || !tiers.length) return units * (flat || 0);
+    if (!tiers || !tiers.length) return Math.max(units, 0) * (flat || 0);
     var total = 0;
-    for (var rank = 1; rank <= units; rank++) {
-      for (var i = 0; i < tiers.length; i++) {
-        var t = tiers[i];
-        if (t.from <= rank && (t.to === undefined || t.to === null || rank <= t.to)) { total += t.amount; break; }
-      }
+    var free = units >= 1 ? [[1, units]] : [];  // ranks no earlier tier has priced, inclusive
+    for (var i = 0; i < tiers.length && free.length; i++) {
+      var t = tiers[i];
+      var lo = Math.ceil(t.from), hi = t.to === undefined || t.to === null ? null : Math.floor(t.to);
+      var rest = [];
+      free.forEach(function (range) {
+        var a = range[0], b = range[1];
+        var start = Math.max(a, lo), end = hi === null ? b : Math.min(b, hi);
+        if (start > end) { rest.push(range); return; }
+        total += (end - start + 1) * t.amount;
+        if (a < start) rest.push([a, start - 1]);
+        if (end < b) rest.push([end + 1, b]);
+      });
+      free = rest;
     }
     return total;
   }
@@ -115,7 +171,8 @@
   }
 
   function render() {
-    var answers = readAnswers();
+    var read = readAnswers();
+    var answers = read.answers;
     var picked = form.querySelector('input[name="tt-channel"]:checked');
     var channel = picked ? picked.value : data.channels[0];
     var day = form.getAttribute("data-date") || today();
@@ -123,6 +180,16 @@
 
     var docs = document.getElementById("tt-docs");
     docs.textContent = "";
+    var body = document.getElementById("tt-fees");
+    body.textContent = "";
+    var sum = document.getElementById("tt-total");
+    if (read.invalid.length) {  // like the command: no list and no fee from an answer it refuses
+      sum.removeAttribute("data-amount");
+      sum.textContent = "";
+      document.getElementById("tt-status").textContent =
+        "Có câu trả lời chưa hợp lệ (xem thông báo ở câu hỏi): sửa lại để xem danh sách giấy tờ và lệ phí.";
+      return;
+    }
     data.documents.forEach(function (d) {
       if (d.channels.length && d.channels.indexOf(channel) < 0) return;
       if (!inForce(d.valid_from, d.valid_to, day) || !holds(d.when, answers)) return;
@@ -139,8 +206,6 @@
       docs.appendChild(li);
     });
 
-    var body = document.getElementById("tt-fees");
-    body.textContent = "";
     var total = 0, complete = true;
     fees(answers, channel, day).forEach(function (line) {
       var tr = document.createElement("tr");
@@ -159,7 +224,6 @@
       tr.appendChild(cell);
       body.appendChild(tr);
     });
-    var sum = document.getElementById("tt-total");
     sum.setAttribute("data-amount", String(total));
     sum.textContent = "Tổng cộng: " + money(total) + (complete ? "" : " (chưa gồm các khoản chưa rõ mức thu)");
     document.getElementById("tt-status").textContent = unanswered
