@@ -88,9 +88,12 @@ def _local_rules(f: SourceFile, rec: rules.Record | None, store: BlobStore) -> l
     """Rules that read only this file, cached by the hash of its bytes: reachability enumerates
     answer combinations and is the slowest rule, yet changes only when the file does."""
     key = f.loaded.digest and f"{f.loaded.digest}-{'procedure' if rec else 'text'}"
-    blob = store.get(key) if key else None
+    blob = store.get(key) if key else None  # verified against its digest, or None
     if blob is not None:
-        return [Problem(f.loaded.path, *t) for t in marshal.loads(blob)]
+        try:
+            return [Problem(f.loaded.path, *t) for t in marshal.loads(blob)]
+        except Exception:  # not what this version wrote: find them again, and rewrite the entry
+            pass
     found = list(rules.text_rules(f)) + (list(rules.local_rules(rec)) if rec else [])
     if key:
         store.put(key, marshal.dumps([(p.line, p.col, p.severity, p.key, p.message, p.topic) for p in found]))

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 if TYPE_CHECKING:  # the checklist command reads a cached model and never needs the checker
     from thutuc.check import CheckResult
@@ -274,17 +273,25 @@ class Catalogue:
 
 class LazyProcedures(Mapping):
     """Procedures read one by one from the model cache when first used: a checklist needs one
-    procedure, and unpickling all 5,000 of a national catalogue would take seconds."""
+    procedure, and unpickling all 5,000 of a national catalogue would take seconds. A procedure
+    whose cache file is missing or does not match its name is not trusted: ``rebuild`` checks the
+    catalogue again (and rewrites the cache) and the procedure is taken from that."""
 
-    def __init__(self, folder: Path, names: Mapping[str, str]):
-        self._folder, self._names, self._loaded = folder, names, {}
+    def __init__(self, store, names: Mapping[str, str], rebuild: Callable[[], Mapping[str, "Procedure"]]):
+        self._store, self._names, self._loaded, self._rebuild = store, names, {}, rebuild
 
     def __getitem__(self, pid: str) -> Procedure:
         if pid not in self._loaded:
-            import pickle
-
             name = self._names[pid]  # KeyError for an unknown id, as a dict would
-            self._loaded[pid] = pickle.loads((self._folder / name[:2] / name).read_bytes())
+            try:
+                proc = self._store.procedure(name)
+                if not isinstance(proc, Procedure) or proc.id != pid:
+                    raise ValueError(name)
+            except Exception:  # missing, damaged or someone else's entry: never trusted
+                fresh = self._rebuild()
+                self._loaded.update(fresh)
+                return fresh[pid]
+            self._loaded[pid] = proc
         return self._loaded[pid]
 
     def __iter__(self):
@@ -382,28 +389,31 @@ def load(root: Path | str, today=None) -> tuple[CheckResult, Catalogue | None]:
     return result, (build(result, Path(root)) if result.errors == 0 else None)
 
 
-RACY_SECONDS = 2
-
-
 def load_model(root: Path | str) -> tuple[CheckResult | None, Catalogue | None]:
     """The model for commands that only read the catalogue (checklists), from a cache when the
-    catalogue's files and thutuc's code are unchanged; otherwise a full check first.
+    catalogue's files (their bytes) and thutuc's code are unchanged; otherwise a full check first.
 
     Returns (check result or None when served from the cache, model or None on errors).
     """
     from thutuc.cache import code_fingerprint, model_store, tree_fingerprint
 
     root = Path(root)
-    key, newest = tree_fingerprint(root, code_fingerprint())
+    key = tree_fingerprint(root, code_fingerprint())
     store = model_store(root)
+
+    def checked() -> tuple[CheckResult, Catalogue | None]:
+        result, cat = load(root)
+        if cat is not None:
+            store.write(key, dataclasses.replace(cat, procedures=MappingProxyType({})), cat.procedures)
+        return result, cat
+
     found = store.read(key)
     if found is not None:
         cat, names = found
-        return None, dataclasses.replace(cat, procedures=LazyProcedures(store.folder, names))
-    result, cat = load(root)
-    # A file saved in the last seconds could be saved again within the same timestamp tick, at
-    # the same size: its key would not change, so such a catalogue is not cached yet.
-    settled = newest < (time.time() - RACY_SECONDS) * 1e9
-    if cat is not None and settled:
-        store.write(key, dataclasses.replace(cat, procedures=MappingProxyType({})), cat.procedures)
-    return result, cat
+
+        def rebuild() -> Mapping[str, Procedure]:
+            fresh = checked()[1]
+            return fresh.procedures if fresh is not None else {}
+
+        return None, dataclasses.replace(cat, procedures=LazyProcedures(store, names, rebuild))
+    return checked()

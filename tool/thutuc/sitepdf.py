@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import os
-import shutil
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from thutuc import checklist as ck
 from thutuc import pdfdoc, render, slips
+from thutuc.cache import read_entry, safe_folder, write_entry
 from thutuc.model import Catalogue, Procedure, plain
 
 
@@ -37,7 +38,7 @@ def renderer_fingerprint() -> str:
     h.update(Path(pdfdoc.__file__).read_bytes())
     h.update(Version.encode())
     for font in sorted(render.font_dir().glob("BeVietnamPro-*.ttf")):
-        h.update(font.name.encode() + str(font.stat().st_size).encode())
+        h.update(font.name.encode() + b"\0" + hashlib.sha256(font.read_bytes()).digest())
     return h.hexdigest()
 
 
@@ -54,26 +55,52 @@ def generic_slip(proc: Procedure, cat: Catalogue, when: dt.datetime) -> slips.Sl
                                              code=ck.encode(proc, version, cl.channel, when, None)))
 
 
-def _render_to(args: tuple[slips.Slip, dt.datetime, str]) -> None:
-    slip, when, target = args
+def _render_to(args: tuple[slips.Slip, dt.datetime, str, str | None, str]) -> None:
+    """Render one PDF into the output, and into the cache when there is one (sealed, atomically)."""
+    slip, when, target, entry, key = args
     data = render.to_pdf(slip, when)
-    tmp = f"{target}.tmp{os.getpid()}"
-    Path(tmp).write_bytes(data)
-    os.replace(tmp, target)
+    Path(target).write_bytes(data)  # the output folder is this build's own staging folder
+    if entry is not None:
+        try:
+            write_entry(Path(entry), f"pdf\0{key}", data)
+        except OSError:
+            pass  # no cache entry: the next build renders it again
+
+
+def _reuse(entry: Path, key: str, target: Path) -> bool:
+    """Copy a cached PDF into the output when its entry is whole and was written for ``key``. A
+    build sharing the cache may evict it at any moment: once read, it no longer matters, and an
+    entry gone or damaged is simply rendered again."""
+    data = read_entry(entry, f"pdf\0{key}")
+    if data is None:
+        return False
+    target.write_bytes(data)
+    try:
+        os.utime(entry)  # used by this run: a build starting now will not evict it
+    except OSError:
+        pass
+    return True
 
 
 def build_pdfs(cat: Catalogue, out_dir: Path, cache: Path, when: dt.datetime) -> PdfStats:
-    """Write out_dir/<id>.pdf for every listed procedure; reuse cached ones whose content is unchanged."""
-    cache.mkdir(parents=True, exist_ok=True)
+    """Write out_dir/<id>.pdf for every listed procedure; reuse cached ones whose content is
+    unchanged. Builds running at the same time may share the cache: each copies what it reuses into
+    its output as soon as it has checked it, and evicts only entries no build has used since it
+    started."""
+    started = time.time() - 1  # file times may be coarser than the clock
+    usable = safe_folder(cache)
     out_dir.mkdir(parents=True, exist_ok=True)
-    jobs, targets = [], {}
+    jobs, used, reused = [], set(), 0
     for proc in cat.listed():
         slip = generic_slip(proc, cat, when)
         key = hashlib.sha256((renderer_fingerprint() + repr(slip) + when.isoformat()).encode()).hexdigest()
-        cached = cache / f"{key}.pdf"
-        targets[proc.id] = cached
-        if not cached.exists():
-            jobs.append((slip, when, str(cached)))
+        entry = cache / f"{key}.pdf"
+        target = out_dir / f"{proc.id}.pdf"
+        used.add(entry.name)
+        if usable is not None and _reuse(entry, key, target):
+            reused += 1
+        else:
+            jobs.append((slip, when, str(target), str(entry) if usable is not None else None, key))
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1 and len(jobs) >= 8:
         with ProcessPoolExecutor(workers) as pool:
@@ -81,8 +108,11 @@ def build_pdfs(cat: Catalogue, out_dir: Path, cache: Path, when: dt.datetime) ->
     else:
         for job in jobs:
             _render_to(job)
-    for pid, cached in sorted(targets.items()):
-        shutil.copyfile(cached, out_dir / f"{pid}.pdf")
-    for old in set(cache.glob("*.pdf")) - set(targets.values()):
-        old.unlink()  # keep the cache to what this catalogue uses
-    return PdfStats(regenerated=len(jobs), reused=len(targets) - len(jobs))
+    if usable is not None:  # keep the cache to what this catalogue (or a build running now) uses
+        for old in cache.glob("*.pdf"):
+            try:
+                if old.name not in used and old.stat().st_mtime < started:
+                    old.unlink()
+            except OSError:
+                pass
+    return PdfStats(regenerated=len(jobs), reused=reused)
