@@ -181,6 +181,9 @@ def run_batch(cat: Catalogue, procedure: str | None, csv_path: Path, out_dir: Pa
               channel: str, submitted: dt.datetime, tick: Callable[[], None] = lambda: None) -> list[RowResult]:
     """One checklist per CSV row. Columns: answer keys, optional procedure, channel, submitted,
     applicant, address, phone, email. A bad row is reported and the others still run."""
+    from thutuc.outputs import OutputError, outside_catalogue, write_output
+
+    outside_catalogue(out_dir, cat.root)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -203,9 +206,9 @@ def run_batch(cat: Catalogue, procedure: str | None, csv_path: Path, out_dir: Pa
             cl = make(cat, proc, answers, ch, when, person)
             stem = f"{n:04d}-{proc.id}"
             path = out_dir / filename(cl, fmt, stem)
-            path.write_bytes(render_checklist(cl, fmt))
+            write_output(path, render_checklist(cl, fmt), cat.root)
             results.append(RowResult(n, path, None))
-        except (AnswerError, ValueError, KeyError) as exc:
+        except (AnswerError, OutputError, ValueError, KeyError) as exc:
             results.append(RowResult(n, None, str(exc)))
         tick()
     return results

@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import Callable
 
-from thutuc.build import generate, mkdocs_config, write_if_changed
+from thutuc.build import generate, mkdocs_config, prepare_build_dir, write_if_changed
 from thutuc.i18n import _
 from thutuc.model import load
 from thutuc.problems import format_text
@@ -64,6 +64,7 @@ def serve(catalogue: Path, gen: Path, host: str, port: int, as_of: dt.date,
     handler.setFormatter(logging.Formatter("mkdocs: %(levelname)s %(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    gen = prepare_build_dir(gen, catalogue)  # it is pruned on every save: refuse a folder that is not ours
     regenerate(catalogue, gen, as_of, echo)
     echo(_("preview on {address} — save a YAML file and the page reloads; Ctrl+C stops").format(
         address=f"http://{host}:{port}/"))

@@ -55,6 +55,20 @@ def generic_slip(proc: Procedure, cat: Catalogue, when: dt.datetime) -> slips.Sl
                                              code=ck.encode(proc, version, cl.channel, when, None)))
 
 
+def die_with_parent() -> None:
+    """In a worker: end when the build that started it ends, even if it was killed (Linux), so a
+    killed build leaves no workers behind."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent died before the call above
+        os._exit(1)
+
+
 def _render_to(args: tuple[slips.Slip, dt.datetime, str, str | None, str]) -> None:
     """Render one PDF into the output, and into the cache when there is one (sealed, atomically)."""
     slip, when, target, entry, key = args
@@ -103,7 +117,7 @@ def build_pdfs(cat: Catalogue, out_dir: Path, cache: Path, when: dt.datetime) ->
             jobs.append((slip, when, str(target), str(entry) if usable is not None else None, key))
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1 and len(jobs) >= 8:
-        with ProcessPoolExecutor(workers) as pool:
+        with ProcessPoolExecutor(workers, initializer=die_with_parent) as pool:
             list(pool.map(_render_to, jobs, chunksize=4))
     else:
         for job in jobs:
