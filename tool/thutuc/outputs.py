@@ -83,10 +83,13 @@ def mark(folder: Path, marker: str) -> None:
 
 # --- single files -------------------------------------------------------------------------------
 
-def _registry() -> Path:
-    from thutuc.cache import cache_dir
+def _registry() -> Path | None:
+    """The list of hashes of what thutuc wrote; None when the cache folder is not safe to use
+    (someone else could write there and so have thutuc overwrite a file of yours)."""
+    from thutuc.cache import usable_cache_dir
 
-    return cache_dir() / "written"
+    folder = usable_cache_dir()
+    return folder / "written" if folder is not None else None
 
 
 def _digest(data: bytes) -> str:
@@ -97,6 +100,8 @@ def remember(data: bytes) -> None:
     """Note that thutuc wrote these bytes, so it may replace them later. Best effort: without
     the note thutuc only refuses to overwrite, it never loses anything."""
     path = _registry()
+    if path is None:
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.exists() and path.stat().st_size > _REGISTRY_LIMIT:
@@ -112,9 +117,12 @@ def remember(data: bytes) -> None:
 
 
 def written_by_thutuc(path: Path) -> bool:
+    registry = _registry()
+    if registry is None:
+        return False
     try:
         digest = _digest(path.read_bytes())
-        with open(_registry(), encoding="ascii", errors="ignore") as f:
+        with open(registry, encoding="ascii", errors="ignore") as f:
             return any(line.strip() == digest for line in f)
     except OSError:
         return False
