@@ -80,15 +80,26 @@ def _check(root: Path) -> list[dict]:
     return [p for p in json.loads(run.stdout or "[]") if p["severity"] == "error"]
 
 
-def make(tmp: Path, procedures: int | None = None) -> Path:
+def _git(tmp: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(tmp), "-c", "user.name=thutuc tests", "-c", "user.email=tests@thutuc.invalid",
+                    "-c", "commit.gpgsign=false", *args], check=True, capture_output=True)
+
+
+def make(tmp: Path, procedures: int | None = None, history: bool = True) -> Path:
     """The payload catalogue in tmp/catalogue. ``procedures``: keep only that many procedures
-    (plus the ones they need as successors), to keep browser tests quick."""
+    (plus the ones they need as successors), to keep browser tests quick. ``history``: tmp
+    becomes a git repository with the bundled catalogue, then the payload one, committed, so the
+    "Thay đổi" page and its feed announce every procedure as amended, with payloads."""
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     root = tmp / "catalogue"
     shutil.copytree(ROOT / "catalogue", root)
     if procedures is not None:
         _subset(root, procedures)
+    if history:
+        _git(tmp, "init", "-q")
+        _git(tmp, "add", "catalogue")
+        _git(tmp, "commit", "-q", "-m", "bundled catalogue")
     y = _yaml()
     files = sorted(p for p in root.rglob("*.yaml") if p.name != "calendar.yaml")
     docs = {f: y.load(f.read_text(encoding="utf-8")) for f in files}
@@ -125,6 +136,9 @@ def make(tmp: Path, procedures: int | None = None) -> Path:
         write()
         errors = _check(root)
         if not errors:
+            if history:
+                _git(tmp, "add", "catalogue")
+                _git(tmp, "commit", "-q", "-m", "payloads " + SUFFIX)
             return root
         by_file: dict[Path, list[dict]] = {}
         for e in errors:

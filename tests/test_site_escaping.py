@@ -153,6 +153,23 @@ def test_search_index_holds_no_markup_from_the_catalogue(payload_build):
     assert html.unescape(khai_sinh["title"]).endswith(_norm(pc.SUFFIX))
 
 
+def test_changes_page_and_feed_carry_the_payloads_as_text(payload_build):
+    import xml.etree.ElementTree as ET
+
+    _, public, _ = payload_build
+    page = _parse(public / "thay-doi/index.html")
+    assert not any((tag == "svg" and "onload" in attrs) or (tag == "img" and attrs.get("src") in ("x", "https://evil.example/t.png"))
+                   for tag, attrs in page.tags)  # Material's own icons are inline <svg>
+    feed = ET.parse(public / "thay-doi.xml").getroot()  # well-formed
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    contents = [c.text for c in feed.findall("a:entry/a:content", ns)]
+    assert contents and all(pc.SHOWN[0] not in c for c in contents)  # the entry's HTML holds it escaped
+    body = _Page()
+    body.feed("".join(contents))
+    assert not any(tag in ("img", "svg", "script") for tag, _ in body.tags)
+    assert html.unescape(pc.PAYLOADS[0]) in html.unescape("".join(contents))
+
+
 def test_embedded_json_cannot_end_its_script(payload_build):
     _, public, _ = payload_build
     seen = 0

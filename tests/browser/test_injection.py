@@ -24,7 +24,7 @@ SHOTS = ROOT / "build" / "screenshots"
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-TEXT_PAGES = ("", "linh-vuc/", "su-kien/", "co-quan/", "thu-tuc/")  # pages that show catalogue text
+TEXT_PAGES = ("", "linh-vuc/", "su-kien/", "co-quan/", "thu-tuc/", "thay-doi/")  # pages showing catalogue text
 
 
 @pytest.fixture(scope="module")
