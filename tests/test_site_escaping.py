@@ -221,6 +221,11 @@ def test_site_url_validation(address, ok):
     assert not set(escaping.url(address)) & set("\"'<> `{}\\")
 
 
+def test_url_escape_keeps_a_vietnamese_domain_and_encodes_only_what_is_unsafe():
+    assert escaping.url("https://thủtục.example/đăng-ký") == "https://thủtục.example/đăng-ký"
+    assert escaping.url('https://a.example/x"><b (c)') == "https://a.example/x%22%3E%3Cb%20%28c%29"
+
+
 def test_url_pattern_is_the_schemas(tmp_path):
     schema = json.loads((ROOT / "schemas/common.schema.json").read_text(encoding="utf-8"))
     assert schema["$defs"]["url"]["pattern"] == escaping.URL_PATTERN.pattern

@@ -26,7 +26,6 @@ import html
 import json
 import re
 from typing import Any
-from urllib.parse import quote
 
 # Characters read by HTML (& < > " ') or by Markdown and its extensions (emphasis, code, links,
 # images, attr_list braces, tables, headings, lists, block quotes, admonitions, def lists,
@@ -71,7 +70,12 @@ def valid_url(address: str) -> bool:
     return bool(URL_PATTERN.match(address or ""))
 
 
+_URL_UNSAFE = {c: f"%{c:02X}" for c in [*range(0x21), 0x7F, *map(ord, "\"'<>`\\{}|^()")]}
+
+
 def url(address: str) -> str:
-    """A URL for an href/src or a Markdown link target: percent-encodes anything unsafe, so even
-    an address that slipped past validation cannot leave its attribute."""
-    return quote(address, safe="/:?#@!$&+,;=%~*-._[]")
+    """A URL for an href/src or a Markdown link target: percent-encodes what could end an
+    attribute, a Markdown link or an autolink (quotes, angle brackets, spaces, parentheses…), so
+    even an address that slipped past validation cannot leave its place. Letters outside ASCII
+    stay as they are (a Vietnamese domain name must not be percent-encoded)."""
+    return address.translate(_URL_UNSAFE)
