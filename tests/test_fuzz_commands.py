@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from helpers import GOLDEN, ROOT
 from thutuc.cli import main
-from thutuc.yamlload import load_file
+from thutuc.yamlload import load_file, load_text
 
 # THUTUC_FUZZ_SCALE=20 THUTUC_FUZZ_RANDOM=1 pytest tests/test_fuzz_commands.py: go looking for more
 # (new random inputs each run); by default the same modest set every run, within about 30 s.
@@ -370,7 +370,7 @@ def test_any_value_of_the_bundled_catalogue(world, change, fmt):
     result = run(["check", str(cat)], watch=[work], cwd=work)
     if result.exit_code != 0:
         return
-    data = yaml.safe_load(text) if rel.startswith("procedures/") else None
+    data = load_text(rel, text).data if rel.startswith("procedures/") else None
     pid = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else COPIES_ID
     answers = work / "answers.json"
     answers.write_text(_default_answers(data if pid != COPIES_ID else load_file(
