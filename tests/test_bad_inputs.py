@@ -347,3 +347,23 @@ def test_a_damaged_form_is_left_out_with_a_warning(content, tmp_path, here):
     from pypdf import PdfReader
 
     assert len(PdfReader(str(here / "out.pdf")).pages) >= 1
+
+
+@pytest.mark.parametrize("command", [["build", "--no-pdf"], ["check", CATALOGUE], ["review", CATALOGUE],
+                                     ["export", "--catalogue", CATALOGUE],
+                                     ["checklist", COPIES, "--catalogue", CATALOGUE, "-a", "so_trang=1", "-a", "so_ban=1"]])
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1969-12-31", "2101-01-01"])
+def test_every_as_of_outside_the_known_years_is_a_usage_error(command, day, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*command, "--as-of", day)
+    assert result.exit_code == 2 and "outside the years whose days off thutuc knows (1970–2100)" in result.output
+    assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_review_and_retire_dates_outside_the_known_years_are_usage_errors(tmp_path):
+    cat = tmp_path / "catalogue"
+    shutil.copytree(ROOT / "catalogue", cat)
+    for args in (["reviewed", "dang-ky-khai-sinh", "--by", "Lan", "--on", "0001-01-01"],
+                 ["retire", "dang-ky-khai-sinh", "--on", "9999-01-01", "--reason", "x"]):
+        result = invoke(*args, "--catalogue", str(cat))
+        assert result.exit_code == 2 and "outside the years" in result.output

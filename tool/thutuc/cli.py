@@ -15,6 +15,28 @@ from thutuc.i18n import LANGUAGES, _, language, set_language
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
+class Day(click.DateTime):
+    """A day written YYYY-MM-DD, within the years whose days off thutuc knows: a date outside
+    them cannot be shown, counted or reviewed, so it is a usage error, not a crash further on."""
+
+    name = "date"
+
+    def __init__(self) -> None:
+        super().__init__(["%Y-%m-%d"])
+
+    def convert(self, value, param, ctx):
+        from thutuc.workdays import FIRST_YEAR, LAST_YEAR
+
+        day = super().convert(value, param, ctx)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            self.fail(_("{date} is outside the years whose days off thutuc knows ({first}–{last})").format(
+                date=day.date().isoformat(), first=FIRST_YEAR, last=LAST_YEAR), param, ctx)
+        return day
+
+
+DAY = Day()
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, prog_name="thutuc")
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None,
@@ -37,7 +59,7 @@ def main(lang: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one 'file:line:col: severity: key: message' line per problem; json: a list of objects.")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--as-of", "as_of", type=DAY, default=None,
               help="Check as on this date (YYYY-MM-DD), e.g. for repealed laws. Default: today in Vietnam.")
 def check(catalogue: Path, fmt: str, strict: bool, as_of) -> None:
     """Validate every file of CATALOGUE (default: ./catalogue) and report all problems at once.
@@ -109,7 +131,7 @@ def _site_url(value: str | None) -> str | None:
 @click.option("--build-dir", default="build/site", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Where the generated Markdown and mkdocs.yml go (never into site/).")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--as-of", "as_of", type=DAY, default=None,
               help="Show the catalogue as on this date (YYYY-MM-DD). Default: today in Vietnam.")
 @click.option("--site-url", default=None, callback=lambda ctx, param, value: _site_url(value),
               help="Public address of the site (default: office.site_url).")
@@ -160,7 +182,7 @@ def build(catalogue: Path, out: Path, build_dir: Path, as_of, site_url: str | No
               type=click.Path(file_okay=False, path_type=Path), help="Where the preview's Markdown goes.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--as-of", "as_of", type=DAY, default=None,
               help="Preview the catalogue as on this date (YYYY-MM-DD).")
 def serve(catalogue: Path, build_dir: Path, host: str, port: int, as_of) -> None:
     """Live preview: edit a YAML file, save, and the page in the browser reloads.
@@ -236,7 +258,7 @@ def _ask(proc, missing):
 @click.option("--phone", default="", help="Applicant's phone.")
 @click.option("--email", default="", help="Applicant's e-mail.")
 @click.option("--submitted", default=None, help="When the file is (or was) handed in, e.g. '2026-11-26 15:30'. Default: now, Vietnam time.")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--as-of", "as_of", type=DAY, default=None,
               help="The catalogue as on this date (fees, papers in force); the file counts as handed in at 08:00 that day unless --submitted says otherwise.")
 @click.option("--have", multiple=True, metavar="DOC",
               help="A paper the applicant brought (its id or name). With --have the output is the request to complete the file when something is missing.")
@@ -351,7 +373,7 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
 
 @main.command()
 @click.argument("catalogue", default="catalogue", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--as-of", "as_of", type=DAY, default=None,
               help="Review as on this date (YYYY-MM-DD). Default: today in Vietnam.")
 @click.option("--format", "fmt", type=click.Choice(["table", "md", "json"]), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to a file.")
@@ -429,7 +451,7 @@ def _date_option(value):
 @main.command()
 @click.argument("procedure")
 @click.option("--catalogue", default="catalogue", show_default=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Date it is abolished (YYYY-MM-DD).")
+@click.option("--on", "on", type=DAY, required=True, help="Date it is abolished (YYYY-MM-DD).")
 @click.option("--reason", required=True, help="Why, in Vietnamese, as citizens will read it.")
 @click.option("--superseded-by", default=None, help="Id of the active procedure that replaces it.")
 @click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
@@ -451,7 +473,7 @@ def retire(procedure, catalogue, on, reason, superseded_by, dry_run) -> None:
 @click.argument("procedure")
 @click.option("--catalogue", default="catalogue", show_default=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--by", "by", required=True, help="Who reviewed it.")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Date (default: today in Vietnam).")
+@click.option("--on", "on", type=DAY, default=None, help="Date (default: today in Vietnam).")
 @click.option("--dry-run", is_flag=True, help="Show the change as a diff; write nothing.")
 def reviewed(procedure, catalogue, by, on, dry_run) -> None:
     """Record that a procedure was checked against its sources (last_reviewed, reviewed_by).
@@ -538,7 +560,7 @@ def diff(old: str, new: str, catalogue: Path, fmt: str, output: Path | None) -> 
                    "active or suspended procedure, for spreadsheets; jsonld: schema.org GovernmentService with CPSV-AP terms.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file, replaced in one step ('-' or no option: standard output).")
-@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+@click.option("--as-of", "as_of", type=DAY, default=None,
               help="Export the catalogue as on this date (YYYY-MM-DD): only papers and fees in force then. "
                    "Default: every paper and fee, with the dates it applies.")
 def export(catalogue: Path, fmt: str, output: Path | None, as_of) -> None:
