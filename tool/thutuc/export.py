@@ -27,6 +27,7 @@ import unicodedata
 from typing import Any, Callable
 
 from thutuc import vi
+from thutuc.escaping import csv_cell
 from thutuc.fees import in_force
 from thutuc.i18n import _
 from thutuc.model import Catalogue, Channel, Document, Fee, Paper, ProcessingTime, Procedure, plain
@@ -323,7 +324,7 @@ def export_csv(cat: Catalogue, as_of: dt.date | None = None) -> str:
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for proc in listed_procedures(cat):
-        writer.writerow(csv_row(cat, proc, as_of))
+        writer.writerow({k: csv_cell(v) for k, v in csv_row(cat, proc, as_of).items()})
     return "\ufeff" + nfc(buf.getvalue())
 
 
