@@ -497,3 +497,18 @@ def test_any_code_gives_the_checklist_it_says_or_a_one_line_error(code):
     assert cl.code.rpartition("_")[0] == code.strip().rpartition("_")[0]
     if decoded.answers is not None:
         assert read_answers(decoded.procedure, decoded.answers)[0] == decoded.answers
+
+
+def test_markdown_checklist_shows_typed_text_and_makes_no_markup():
+    from thutuc.escaping import markdown_file
+
+    for typed, shown in [("a < b", "a &lt; b"), ("&lt;b&gt;", "&amp;lt;b&amp;gt;"),
+                         ("[l](javascript:alert(1))", "\\[l\\](javascript:alert(1))"),
+                         ("{: onclick=x }", "\\{: onclick=x \\}"), ("- x", "\\- x"), ("1. x", "1\\. x"),
+                         ("2.000 đồng", "2.000 đồng"), ("<img src=x>", "&lt;img src=x\\>"), ("a | b", "a \\| b")]:
+        assert markdown_file(typed) == shown, typed
+    import markdown
+
+    html = markdown.markdown(markdown_file("*x* <img src=x onerror=alert(1)> [l](javascript:x) {: .c }"),
+                             extensions=["attr_list", "tables"])
+    assert "<img" not in html and "<em>" not in html and "<a " not in html and 'class="c"' not in html

@@ -16,6 +16,10 @@ entities and ``{: …}`` in any text it sees. So each value is escaped for where
   neither ``</script>`` nor ``<!--`` can end or swallow the element.
 - ``url(address)``: a checked http(s) address, with anything that could leave a quoted attribute
   percent-encoded anyway.
+- ``markdown_file(text)``: text in a Markdown *file* a person reads as text and any Markdown tool
+  may render (the checklist in Markdown): backslash escapes, which every dialect undoes, for the
+  characters that make emphasis, code, links, tables or attributes, and entities for ``< &``
+  (Python-Markdown keeps ``\\<`` as typed); a line-starting heading, list or quote marker escaped.
 - ``csv_cell(text)``: a cell of the open-data CSV, which offices open in Excel: a value that a
   spreadsheet would run as a formula (starting with ``= + - @``, a tab or a carriage return) gets a
   leading apostrophe, the usual defence (OWASP "CSV injection").
@@ -90,3 +94,12 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 def csv_cell(text: Any) -> str:
     value = str(text)
     return "'" + value if value.startswith(_FORMULA) else value
+
+
+_MD_FILE = {**{ord(c): "\\" + c for c in "\\`*_{}[]|~>#!"}, ord("<"): "&lt;", ord("&"): "&amp;"}
+_BLOCK_START = re.compile(r"^(?:([+-])|(\d+)([.)]))(?=\s|$)")  # a list item needs the space after
+
+
+def markdown_file(text: Any) -> str:
+    value = _one_line(text).translate(_MD_FILE)
+    return _BLOCK_START.sub(lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), value)

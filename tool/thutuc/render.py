@@ -12,6 +12,7 @@ import html
 import unicodedata
 from pathlib import Path
 
+from thutuc.escaping import markdown_file
 from thutuc.i18n import _
 from thutuc.slips import Fields, Heading, NationalHeader, Para, Qr, Signatures, Slip, Table, Title
 
@@ -278,31 +279,35 @@ def to_html(slip: Slip) -> str:
 
 
 def to_md(slip: Slip) -> str:
+    """Markdown to read as text or render: every value escaped (escaping.markdown_file), so a
+    catalogue text or an applicant's name never becomes a link, an image or markup."""
+    m = markdown_file
     out = []
     for block in slip.blocks:
         if isinstance(block, Title):
-            out += [f"# {block.text}", ""] + ([f"*{block.sub}*", ""] if block.sub else [])
+            out += [f"# {m(block.text)}", ""] + ([f"*{m(block.sub)}*", ""] if block.sub else [])
         elif isinstance(block, NationalHeader):
-            out += [f"**{block.agency.upper()}** — CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM, Độc lập - Tự do - Hạnh phúc",
-                    "", f"*{block.place_date}*", ""]
+            out += [f"**{m(block.agency.upper())}** — CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM, Độc lập - Tự do - Hạnh phúc",
+                    "", f"*{m(block.place_date)}*", ""]
         elif isinstance(block, Qr):
-            out += [f"{block.caption}: <{block.url}>", ""]
+            out += [f"{m(block.caption)}: <{block.url}>", ""]  # a checked site address (escaping.valid_url)
         elif isinstance(block, Heading):
-            out += [f"## {block.text}", ""]
+            out += [f"## {m(block.text)}", ""]
         elif isinstance(block, Para):
-            text = f"**{block.text}**" if block.bold else (f"*{block.text}*" if block.italic else block.text)
+            text = m(block.text)
+            text = f"**{text}**" if block.bold else (f"*{text}*" if block.italic else text)
             out += [text, ""]
         elif isinstance(block, Fields):
-            out += [f"- **{label(k)}** {v}" for k, v in block.items] + [""]
+            out += [f"- **{m(label(k))}** {m(v)}" for k, v in block.items] + [""]
         elif isinstance(block, Table):
-            cols = (["Đã có"] if block.checkbox else []) + [t for t, _ in block.columns]
+            cols = (["Đã có"] if block.checkbox else []) + [m(t) for t, _ in block.columns]
             out.append("| " + " | ".join(cols) + " |")
             out.append("|" + "---|" * len(cols))
             for row in block.rows:
-                cells = (["[ ]"] if block.checkbox else []) + [c.replace("|", "\\|") for c in row]
+                cells = (["[ ]"] if block.checkbox else []) + [m(c) for c in row]
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
         elif isinstance(block, Signatures):
-            out += ["  ·  ".join(f"**{t}** {n}" for t, n in block.parties), ""]
-    out += ["---", "", slip.footer, ""]
+            out += ["  ·  ".join(f"**{m(t)}** {m(n)}" for t, n in block.parties), ""]
+    out += ["---", "", m(slip.footer), ""]
     return "\n".join(out)
