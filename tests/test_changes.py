@@ -1,6 +1,7 @@
 """`thutuc diff`, the changes page and feed, and effective dates on procedure pages."""
 
 import datetime as dt
+import html
 import json
 import shutil
 import subprocess
@@ -85,7 +86,7 @@ def test_diff_command_reads_git_revisions_and_the_history_feeds_the_site(tmp_pat
     from thutuc.build import build
 
     build(repo / "catalogue", tmp_path / "public", gen=tmp_path / "gen", as_of=TODAY, pdfs=False)
-    page = (tmp_path / "public/thay-doi/index.html").read_text(encoding="utf-8")
+    page = html.unescape((tmp_path / "public/thay-doi/index.html").read_text(encoding="utf-8"))  # as shown
     assert "Đăng ký khai tử" in page and "thêm giấy tờ: Giấy chứng sinh" in page
     feed = (tmp_path / "public/thay-doi.xml").read_text(encoding="utf-8")
     assert feed.count("<entry>") == 2 and "1 mới, 1 sửa đổi, 1 bãi bỏ" in feed
@@ -106,10 +107,10 @@ def test_pages_show_the_catalogue_as_of_a_date_and_what_changes_soon(tmp_path):
         "  - name: Lệ phí mới\n    kind: fixed\n    amount: 20000\n    valid_from: 2027-01-01\n    source: Nghị quyết tỉnh\n"),
         encoding="utf-8")
     _, cat = load(cat_dir, today=TODAY)
-    now = procedure_page(cat.procedures["khai-sinh"], cat, dt.date(2026, 12, 1), None)
+    now = html.unescape(procedure_page(cat.procedures["khai-sinh"], cat, dt.date(2026, 12, 1), None))
     assert "Sắp thay đổi" in now and "Từ 01/01/2027: áp dụng Lệ phí mới: 20.000 đồng" in now
     assert "| Lệ phí mới |" not in now and "| Lệ phí |" in now
-    later = procedure_page(cat.procedures["khai-sinh"], cat, dt.date(2027, 1, 2), None)
+    later = html.unescape(procedure_page(cat.procedures["khai-sinh"], cat, dt.date(2027, 1, 2), None))
     assert "| Lệ phí mới | 20.000 đồng |" in later and "| Lệ phí |" not in later and "Sắp thay đổi" not in later
 
 
