@@ -164,3 +164,30 @@ def test_form_counts_tiers_arithmetically(page, base_url):
     page.fill('input[name="so_trang"]', str(10**12))
     assert page.evaluate("performance.now()") - started < 2000
     assert page.get_attribute("#tt-total", "data-amount") == str(tiered(10**12, fee.tiers, fee.amount))
+
+
+def test_form_counts_percentages_exactly_like_the_command(page, base_url):
+    """0,7 % of 11.000 đồng is 77 đồng; floating point gave 76 (11000 × 0.7 / 100 = 76.999…)."""
+    import math
+    from fractions import Fraction
+
+    fee_page = "/thu-tuc/khai-le-phi-truoc-ba-nha-dat/"
+
+    def with_rate(route):
+        body = route.fetch().text()
+        start = body.index('id="tt-data">') + len('id="tt-data">')
+        end = body.index("</script>", start)
+        data = json.loads(body[start:end])
+        for f in data["fees"]:
+            if f["kind"] == "percent":
+                f["percent"] = 0.7
+        route.fulfill(body=body[:start] + json.dumps(data) + body[end:], content_type="text/html")
+
+    page.route(base_url + fee_page, with_rate)
+    page.goto(base_url + fee_page)
+    page.check('input[name="loai"][value="chuyen_nhuong"]')
+    page.check('input[name="quan_he_gia_dinh"][value="false"]')
+    for value in (11000, 21000, 1_234_567_891):
+        page.fill('input[name="gia_tri"]', str(value))
+        expected = math.floor(Fraction(value) * Fraction("0.7") / 100)
+        assert page.get_attribute("#tt-total", "data-amount") == str(expected), value

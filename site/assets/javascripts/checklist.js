@@ -122,6 +122,22 @@
     return total;
   }
 
+  // Percentages in exact decimal arithmetic, as fees.py does with fractions: floating point
+  // would now and then give one đồng less (0,7 % of some values is x.99999…).
+  function decimal(x) {
+    var s = String(x), i = s.indexOf(".");
+    if (typeof BigInt === "undefined" || !/^-?\d+(\.\d+)?$/.test(s)) return null;
+    return { n: BigInt(s.replace(".", "")), d: BigInt(10) ** BigInt(i < 0 ? 0 : s.length - i - 1) };
+  }
+
+  function percentOf(value, percent) {  // floor(value × percent / 100)
+    var a = decimal(value), p = decimal(percent);
+    if (!a || !p) return Math.floor(value * percent / 100);
+    var num = a.n * p.n, den = a.d * p.d * BigInt(100), q = num / den;
+    if (num % den !== BigInt(0) && (num < 0) !== (den < 0)) q -= BigInt(1);
+    return Number(q);
+  }
+
   function amountOf(fee, answers) {
     if (fee.kind === "free") return 0;
     if (fee.kind === "unknown" || fee.kind === "set_by_province") return null;
@@ -132,7 +148,7 @@
       return each * Math.trunc(number(answers, fee.times, 1));
     }
     if (fee.kind === "percent") {
-      var value = Math.floor(number(answers, fee.of, 0) * fee.percent / 100);
+      var value = percentOf(number(answers, fee.of, 0), fee.percent);
       if (fee.min !== null && fee.min !== undefined) value = Math.max(value, fee.min);
       if (fee.max !== null && fee.max !== undefined) value = Math.min(value, fee.max);
       return value;
@@ -152,7 +168,7 @@
       fee.reductions.forEach(function (red) {
         if (amount && inForce(red.valid_from, red.valid_to, day) &&
             (!red.channels || !red.channels.length || red.channels.indexOf(channel) >= 0)) {
-          amount = Math.floor(amount * (100 - red.percent) / 100);
+          amount -= -percentOf(-amount, red.percent);  // floor(amount × (100 − r) / 100) = amount − ceil(amount × r / 100)
         }
       });
       lines.push({ name: fee.name, kind: fee.kind, amount: amount });
