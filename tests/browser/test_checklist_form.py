@@ -138,6 +138,19 @@ def test_form_refuses_what_the_command_refuses(page, base_url, pages, message):
     assert page.get_attribute("#tt-total", "data-amount") == "5000"
 
 
+def _serve_changed_data(page, url, change) -> None:
+    """Serve the page at ``url`` with its form data (the JSON in #tt-data) changed by ``change``."""
+    def handle(route):
+        body = route.fetch().text()
+        start = body.index('id="tt-data">') + len('id="tt-data">')
+        end = body.index("</script>", start)
+        data = json.loads(body[start:end])
+        change(data)
+        route.fulfill(body=body[:start] + json.dumps(data) + body[end:], content_type="text/html")
+
+    page.route(url, handle)
+
+
 def test_form_counts_tiers_arithmetically(page, base_url):
     """A question without max feeding a tiered fee without cap: 10^12 pages is computed at once."""
     from thutuc.fees import tiered
@@ -145,19 +158,14 @@ def test_form_counts_tiers_arithmetically(page, base_url):
     proc = CAT.procedures["chung-thuc-ban-sao-tu-ban-chinh"]
     fee = next(f for f in proc.fees if f.tiers)
 
-    def without_limits(route):
-        body = route.fetch().text()
-        start = body.index('id="tt-data">') + len('id="tt-data">')
-        end = body.index("</script>", start)
-        data = json.loads(body[start:end])
+    def without_limits(data):
         for q in data["questions"]:
             if q["key"] == "so_trang":
                 q.update(max=10**15, declared_max=False)
         for f in data["fees"]:
             f["cap"] = None
-        route.fulfill(body=body[:start] + json.dumps(data) + body[end:], content_type="text/html")
 
-    page.route(base_url + COPIES, without_limits)
+    _serve_changed_data(page, base_url + COPIES, without_limits)
     page.goto(base_url + COPIES)
     page.fill('input[name="so_ban"]', "1")
     started = page.evaluate("performance.now()")
@@ -173,17 +181,12 @@ def test_form_counts_percentages_exactly_like_the_command(page, base_url):
 
     fee_page = "/thu-tuc/khai-le-phi-truoc-ba-nha-dat/"
 
-    def with_rate(route):
-        body = route.fetch().text()
-        start = body.index('id="tt-data">') + len('id="tt-data">')
-        end = body.index("</script>", start)
-        data = json.loads(body[start:end])
+    def with_rate(data):
         for f in data["fees"]:
             if f["kind"] == "percent":
                 f["percent"] = 0.7
-        route.fulfill(body=body[:start] + json.dumps(data) + body[end:], content_type="text/html")
 
-    page.route(base_url + fee_page, with_rate)
+    _serve_changed_data(page, base_url + fee_page, with_rate)
     page.goto(base_url + fee_page)
     page.check('input[name="loai"][value="chuyen_nhuong"]')
     page.check('input[name="quan_he_gia_dinh"][value="false"]')
