@@ -311,7 +311,7 @@ def test_a_killed_build_leaves_no_workers_and_the_next_build_cleans_up(project, 
     assert staging
     os.kill(build.pid, signal.SIGKILL)
     build.wait()
-    deadline = time.time() + 10
+    deadline = time.time() + 30
     while time.time() < deadline and any(_alive(w) for w in workers):
         time.sleep(0.1)
     assert not any(_alive(w) for w in workers), "workers outlived the killed build"
@@ -390,3 +390,35 @@ def test_a_read_only_place_to_publish_is_one_line_and_leaves_the_site(project, m
     assert "Read-only file system; nothing was published" in result.output and "internal error" not in result.output
     assert {k: v for k, v in snapshot(project).items() if not k.startswith("build/")} == \
         {k: v for k, v in before.items() if not k.startswith("build/")}
+
+
+WORKER_PARENT = """
+import os, signal, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from thutuc.sitepdf import die_with_parent
+signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))  # as `thutuc build` does
+with ProcessPoolExecutor(2, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+    futures = [pool.submit(time.sleep, 120) for _ in range(2)]
+    print("busy", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_pdf_workers_in_the_middle_of_a_job_end_with_a_killed_build():
+    parent = subprocess.Popen([sys.executable, "-c", WORKER_PARENT], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout.readline().strip() == "busy"
+    deadline = time.time() + 30
+    workers: set[int] = set()
+    while time.time() < deadline and len(workers) < 2:
+        workers = _workers(parent.pid)
+        time.sleep(0.05)
+    time.sleep(0.5)  # both are sleeping inside their job now
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.1)
+    alive = [w for w in workers if _alive(w)]
+    for w in alive:
+        os.kill(w, signal.SIGKILL)
+    assert workers and not alive, "workers outlived the killed build"

@@ -55,17 +55,20 @@ def generic_slip(proc: Procedure, cat: Catalogue, when: dt.datetime) -> slips.Sl
                                              code=ck.encode(proc, version, cl.channel, when, None)))
 
 
-def die_with_parent() -> None:
+def die_with_parent(parent: int) -> None:
     """In a worker: end when the build that started it ends, even if it was killed (Linux), so a
     killed build leaves no workers behind."""
     import ctypes
     import signal
 
+    # The build turns SIGTERM into SystemExit to clean up after itself; a worker has nothing to
+    # clean up and must not treat the signal as a failed job: SIGTERM simply ends it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    if os.getppid() == 1:  # the parent died before the call above
+    if os.getppid() != parent:  # the build died before the call above (orphans go to a reaper, not always pid 1)
         os._exit(1)
 
 
@@ -117,7 +120,7 @@ def build_pdfs(cat: Catalogue, out_dir: Path, cache: Path, when: dt.datetime) ->
             jobs.append((slip, when, str(target), str(entry) if usable is not None else None, key))
     workers = min(len(jobs), os.cpu_count() or 1)
     if workers > 1 and len(jobs) >= 8:
-        with ProcessPoolExecutor(workers, initializer=die_with_parent) as pool:
+        with ProcessPoolExecutor(workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             list(pool.map(_render_to, jobs, chunksize=4))
     else:
         for job in jobs:
