@@ -200,15 +200,11 @@ def _set(data, path, value):
     data[path[-1]] = value
 
 
-def _strings(data, path=()):
-    if isinstance(data, str):
-        yield path
-    elif isinstance(data, dict):
-        for k, v in data.items():
-            yield from _strings(v, path + (k,))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _strings(v, path + (i,))
+def _strings(data):
+    """The path of every string in a loaded file (the walk the glyph rule uses)."""
+    from thutuc.rules import _walk_strings
+
+    return (path for path, _text in _walk_strings(data))
 
 
 def _answers(proc):
