@@ -12,7 +12,8 @@ import yaml
 from click.testing import CliRunner
 
 from helpers import ROOT, make_catalogue
-from thutuc import glyphs, workdays
+from thutuc import glyphs
+from thutuc.checklist import workdays
 from thutuc.cli import main
 
 CATALOGUE = str(ROOT / "catalogue")
@@ -202,7 +203,7 @@ def _set(data, path, value):
 
 def _strings(data):
     """The path of every string in a loaded file (the walk the glyph rule uses)."""
-    from thutuc.rules import _walk_strings
+    from thutuc.catalogue.rules import _walk_strings
 
     return (path for path, _text in _walk_strings(data))
 
@@ -227,12 +228,12 @@ def test_every_text_check_lets_through_can_be_printed(tmp_path):
     """glyphs.PRINTED must list every text that reaches a PDF: put a character the font lacks into
     every other text of the bundled catalogue (where the schema and rules still accept it), and
     every checklist, generic list, request to complete and receipt still renders."""
-    from thutuc import checklist as ck, render, slips
-    from thutuc.catalogue import kind_of
-    from thutuc.check import check_catalogue
-    from thutuc.model import load
+    from thutuc.checklist import make as ck, render, slips
+    from thutuc.catalogue.files import kind_of
+    from thutuc.catalogue.check import check_catalogue
+    from thutuc.catalogue.model import load
     from thutuc.problems import key_path
-    from thutuc.yamlload import load_file
+    from thutuc.catalogue.yamlload import load_file
 
     root = tmp_path / "catalogue"
     shutil.copytree(ROOT / "catalogue", root)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, TODAY
-from thutuc import build as buildmod
-from thutuc.build import BuildError, build
+from thutuc.website import build as buildmod
+from thutuc.website.build import BuildError, build
 
 
 def tree_hash(root: Path) -> dict[str, str]:

@@ -4,7 +4,7 @@ import re
 from collections import Counter
 
 from helpers import ROOT, TODAY
-from thutuc.check import check_catalogue
+from thutuc.catalogue.check import check_catalogue
 
 CATALOGUE = ROOT / "catalogue"
 REQUIRED_CODES = {  # from the issue: the procedures every office of this kind publishes

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT, TODAY, make_catalogue
-from thutuc.check import check_catalogue
-from thutuc.model import load_model
+from thutuc.catalogue.check import check_catalogue
+from thutuc.catalogue.model import load_model
 
 
 def _report(root) -> list[str]:
@@ -99,9 +99,10 @@ def test_every_kind_of_cached_value_reads_back_through_the_restricted_unpickler(
     anything else would be refused on every read, and the cache would silently never help."""
     import dataclasses
 
-    from thutuc import cache, glyphs, workdays
-    from thutuc.changes import Entry, Report
-    from thutuc.model import load
+    from thutuc import cache, glyphs
+    from thutuc.checklist import workdays
+    from thutuc.editing.changes import Entry, Report
+    from thutuc.catalogue.model import load
 
     monkeypatch.setenv("THUTUC_CACHE_DIR", str(tmp_path / "cache"))
     cat = load(ROOT / "catalogue")[1]
@@ -319,8 +320,8 @@ def _pdf_bytes(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory):
     """The bundled catalogue's model, its PDFs built with an empty cache, and that cache."""
-    from thutuc.model import load
-    from thutuc.sitepdf import build_pdfs
+    from thutuc.catalogue.model import load
+    from thutuc.website.sitepdf import build_pdfs
 
     base = tmp_path_factory.mktemp("pdfs")
     result, cat = load(_settled_copy(base / "catalogue"))
@@ -332,7 +333,7 @@ def pdfs(tmp_path_factory):
 
 @pytest.mark.parametrize("how", DAMAGES)
 def test_a_damaged_pdf_cache_entry_gives_the_pdfs_an_empty_cache_gives(pdfs, tmp_path, how):
-    from thutuc.sitepdf import build_pdfs
+    from thutuc.website.sitepdf import build_pdfs
 
     cache = tmp_path / "cache"
     shutil.copytree(pdfs["cache"], cache)
@@ -346,8 +347,8 @@ def test_a_damaged_pdf_cache_entry_gives_the_pdfs_an_empty_cache_gives(pdfs, tmp
 CONCURRENT = """
 import datetime as dt, sys
 from pathlib import Path
-from thutuc.model import load
-from thutuc.sitepdf import build_pdfs
+from thutuc.catalogue.model import load
+from thutuc.website.sitepdf import build_pdfs
 
 catalogue, cache, out, reference, hour, rounds = sys.argv[1:]
 cat = load(Path(catalogue))[1]
@@ -363,7 +364,7 @@ for i in range(int(rounds)):
 def test_builds_sharing_the_pdf_cache_at_the_same_time_both_succeed(pdfs, tmp_path):
     """Two builds of different PDFs (another date on each) share one cache, each evicting what it
     does not use; neither may fail on an entry the other removed, and each gets its own PDFs."""
-    from thutuc.sitepdf import build_pdfs
+    from thutuc.website.sitepdf import build_pdfs
 
     other_when = WHEN.replace(hour=10)
     build_pdfs(pdfs["cat"], tmp_path / "reference-10", tmp_path / "private", other_when)
@@ -411,7 +412,7 @@ def test_a_cache_folder_of_another_user_is_not_used(warm, tmp_path):
 
 
 def test_a_pdf_cache_folder_others_may_write_to_is_not_used(pdfs, tmp_path):
-    from thutuc.sitepdf import build_pdfs
+    from thutuc.website.sitepdf import build_pdfs
 
     cache = tmp_path / "cache"
     shutil.copytree(pdfs["cache"], cache)
@@ -426,7 +427,7 @@ def test_a_pdf_cache_folder_others_may_write_to_is_not_used(pdfs, tmp_path):
 
 @pytest.mark.parametrize("how", DAMAGES)
 def test_a_damaged_history_entry_gives_the_history_an_empty_cache_gives(tmp_path, monkeypatch, how):
-    from thutuc.changes import history
+    from thutuc.editing.changes import history
 
     repo = tmp_path / "repo"
     cat = _settled_copy(repo / "catalogue")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 
 from helpers import GOLDEN, TODAY
-from thutuc.changes import compare, format_md, history, procedures
+from thutuc.editing.changes import compare, format_md, history, procedures
 
 BASE = GOLDEN / "base"
 
@@ -83,7 +83,7 @@ def test_diff_command_reads_git_revisions_and_the_history_feeds_the_site(tmp_pat
     items = history(repo / "catalogue")
     assert len(items) == 2 and [e.id for e in items[0].report.amended] == ["khai-sinh"]
 
-    from thutuc.build import build
+    from thutuc.website.build import build
 
     build(repo / "catalogue", tmp_path / "public", gen=tmp_path / "gen", as_of=TODAY, pdfs=False)
     page = html.unescape((tmp_path / "public/thay-doi/index.html").read_text(encoding="utf-8"))  # as shown
@@ -95,8 +95,8 @@ def test_diff_command_reads_git_revisions_and_the_history_feeds_the_site(tmp_pat
 
 
 def test_pages_show_the_catalogue_as_of_a_date_and_what_changes_soon(tmp_path):
-    from thutuc.model import load
-    from thutuc.website import procedure_page
+    from thutuc.catalogue.model import load
+    from thutuc.website.pages import procedure_page
 
     cat_dir = tmp_path / "catalogue"
     shutil.copytree(BASE, cat_dir)

@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from helpers import ROOT
-from thutuc import checklist as ck
+from thutuc.checklist import make as ck
 from thutuc import i18n
-from thutuc import render, slips
-from thutuc.fees import compute, tiered
-from thutuc.model import load
-from thutuc.produce import render_checklist
-from thutuc.tailor import AnswerError, read_answers
+from thutuc.checklist import render, slips
+from thutuc.catalogue.fees import compute, tiered
+from thutuc.catalogue.model import load
+from thutuc.checklist.produce import render_checklist
+from thutuc.checklist.tailor import AnswerError, read_answers
 
 TZ = ck.TZ
 _, CAT = load(ROOT / "catalogue")
@@ -106,7 +106,7 @@ def test_unknown_fee_is_said_not_guessed():
 
 
 def test_reduction_in_force_on_the_submission_date():
-    from thutuc.model import Fee
+    from thutuc.catalogue.model import Fee
 
     fee = Fee(name="Lệ phí", kind="fixed", amount=100000,
               reductions=({"percent": 50, "valid_to": "2026-12-31"},))
@@ -198,7 +198,7 @@ def test_same_inputs_give_byte_identical_files():
 
 
 def test_long_lists_flow_over_pages_with_the_header_repeated():
-    from thutuc.slips import Slip, Table
+    from thutuc.checklist.slips import Slip, Table
 
     rows = tuple((str(i), f"Giấy tờ số {i}: bản sao có chứng thực của giấy tờ hợp lệ", "01 bản chính") for i in range(1, 90))
     slip = Slip((Table((("STT", .07), ("Giấy tờ", .63), ("Số lượng", .3)), rows, checkbox=True),), "Mã: test", "t")
@@ -292,7 +292,7 @@ def test_cli_append_forms(tmp_path):
 def test_model_cache_serves_unchanged_catalogues_and_never_a_stale_one(tmp_path, monkeypatch):
     import shutil
 
-    from thutuc.model import load_model
+    from thutuc.catalogue.model import load_model
 
     monkeypatch.setenv("THUTUC_CACHE_DIR", str(tmp_path / "cache"))
     cat_dir = tmp_path / "catalogue"
@@ -394,7 +394,7 @@ def test_a_huge_page_count_is_priced_at_once_and_exactly():
 def test_percent_fees_and_reductions_are_exact_dong():
     import dataclasses
 
-    from thutuc.fees import amount_of
+    from thutuc.catalogue.fees import amount_of
 
     fee = next(f for p in CAT.procedures.values() for f in p.fees if f.kind == "percent")
     # 0.5 % of 1,234,567,890,123,456,789 đồng: floats would lose the last digits.

@@ -3,8 +3,8 @@
 import pytest
 
 from helpers import GOLDEN, TODAY, make_catalogue
-from thutuc.check import check_catalogue
-from thutuc.conditions import Space, TooManyCombinations, check, holds
+from thutuc.catalogue.check import check_catalogue
+from thutuc.catalogue.conditions import Space, TooManyCombinations, check, holds
 
 QUESTIONS = {
     "nop_thay": {"key": "nop_thay", "type": "boolean"},
@@ -74,7 +74,7 @@ def test_many_questions_are_searched_not_enumerated():
 
 
 def test_a_search_that_cannot_finish_says_so_instead_of_guessing(monkeypatch):
-    import thutuc.conditions as conditions
+    import thutuc.catalogue.conditions as conditions
 
     monkeypatch.setattr(conditions, "SEARCH_LIMIT", 50)
     questions = _booleans(20)

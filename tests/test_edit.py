@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT
-from thutuc import edit, outputs
-from thutuc.edit import EditError, apply, reassign, retire, reviewed
+from thutuc.editing import edit
+from thutuc import outputs
+from thutuc.editing.edit import EditError, apply, reassign, retire, reviewed
 
 BUNDLED = sorted((ROOT / "catalogue").rglob("*.yaml"))
 
@@ -126,7 +127,7 @@ def _edit_cli(cat, *args):
     ("2026-01-01", "already reviewed on 2026-06-30"),  # last_reviewed never goes back
 ])
 def test_a_review_date_in_the_future_or_impossible_is_refused_and_nothing_written(cat, on, fragment):
-    from thutuc.check import today_vn
+    from thutuc.catalogue.check import today_vn
 
     if on == "tomorrow":
         on = (today_vn() + dt.timedelta(days=1)).isoformat()
@@ -139,7 +140,7 @@ def test_a_review_date_in_the_future_or_impossible_is_refused_and_nothing_writte
 
 
 def test_a_review_today_in_vietnam_is_recorded(cat):
-    from thutuc.check import today_vn
+    from thutuc.catalogue.check import today_vn
 
     assert reviewed(cat, "dang-ky-khai-sinh", "Lan", dt.date(2026, 6, 30), today=dt.date(2026, 6, 30)).after  # same day
     res = _edit_cli(cat, "reviewed", "dang-ky-khai-sinh", "--by", "Lan", "--on", today_vn().isoformat())
@@ -149,7 +150,7 @@ def test_a_review_today_in_vietnam_is_recorded(cat):
 
 
 def test_retirement_may_be_planned_but_not_for_an_absurd_year(cat):
-    from thutuc.check import today_vn
+    from thutuc.catalogue.check import today_vn
 
     f = cat / "procedures/ho-tich/dang-ky-khai-sinh.yaml"
     before = f.read_bytes()

@@ -14,13 +14,13 @@ import yaml
 from click.testing import CliRunner
 
 from helpers import ROOT
-from thutuc import scaffold
-from thutuc.catalogue import kind_of
-from thutuc.check import check_catalogue
+from thutuc.editing import scaffold
+from thutuc.catalogue.files import kind_of
+from thutuc.catalogue.check import check_catalogue
 from thutuc.cli import main
-from thutuc.edit import load
-from thutuc.fmt import FormatError, format_paths, format_text
-from thutuc.yamlload import load_text
+from thutuc.editing.edit import load
+from thutuc.editing.fmt import FormatError, format_paths, format_text
+from thutuc.catalogue.yamlload import load_text
 
 CATALOGUE = ROOT / "catalogue"
 BUNDLED = sorted(CATALOGUE.rglob("*.yaml"))
@@ -312,7 +312,7 @@ def test_new_from_an_existing_procedure(cat):
     ("a: 1\ncode: 1\n", "code", "a: 1\n"),
 ])
 def test_remove_key_keeps_the_comments_of_the_lines_after_it(text, key, expected):
-    from thutuc.edit import dump
+    from thutuc.editing.edit import dump
 
     data = load(text)
     scaffold.remove_key(data, key)

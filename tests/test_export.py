@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator, FormatChecker
 
 from helpers import ROOT, TODAY, make_catalogue
-from thutuc import export
+from thutuc.website import export
 from thutuc.cli import main
-from thutuc.model import load
+from thutuc.catalogue.model import load
 
 SCHEMA_PATH = ROOT / "schemas" / "export" / "catalogue-export-v1.schema.json"
 SITE = "https://thu-tuc.xa-dong-hung.example/"

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from helpers import GOLDEN, ROOT
 from thutuc.cli import main
-from thutuc.yamlload import load_file, load_text
+from thutuc.catalogue.yamlload import load_file, load_text
 
 # THUTUC_FUZZ_SCALE=20 THUTUC_FUZZ_RANDOM=1 pytest tests/test_fuzz_commands.py: go looking for more
 # (new random inputs each run); by default the same modest set every run, within about 30 s.

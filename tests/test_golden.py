@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import GOLDEN, TODAY, make_catalogue
-from thutuc.check import check_catalogue
+from thutuc.catalogue.check import check_catalogue
 from thutuc.problems import format_json
 
 CASES = sorted(p for p in (GOLDEN / "cases").iterdir() if p.is_dir())

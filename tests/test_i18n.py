@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 from helpers import GOLDEN, ROOT, TODAY, make_catalogue
 from thutuc import i18n
-from thutuc.check import check_catalogue
+from thutuc.catalogue.check import check_catalogue
 
 PACKAGE = ROOT / "tool" / "thutuc"
 PO = PACKAGE / "locale" / "vi" / "LC_MESSAGES" / "thutuc.po"
@@ -64,7 +64,7 @@ def test_every_pattern_description_a_message_quotes_is_marked_for_translation():
     list schemas.py marks for translation, or it would stay English in Vietnamese messages."""
     import json
 
-    from thutuc import schemas
+    from thutuc.catalogue import schemas
 
     def walk(node):
         if isinstance(node, dict):

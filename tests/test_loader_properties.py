@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import GOLDEN, TODAY, make_catalogue
-from thutuc.check import check_catalogue
-from thutuc.yamlload import decode, load_text
+from thutuc.catalogue.check import check_catalogue
+from thutuc.catalogue.yamlload import decode, load_text
 
 VALID = (GOLDEN / "base/procedures/ho-tich/khai-sinh.yaml").read_text(encoding="utf-8")
 LINES = VALID.splitlines(keepends=True)

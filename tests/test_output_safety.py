@@ -252,7 +252,7 @@ def _thutuc(*args: str, cwd: Path) -> subprocess.Popen:
 
 
 def test_a_build_waits_for_another_holding_its_folder(project):
-    from thutuc.build import locked, prepare_build_dir
+    from thutuc.website.build import locked, prepare_build_dir
 
     prepare_build_dir(project / "build" / "site", project / "catalogue")
     with locked(project / "build" / "site" / ".lock"):
@@ -376,7 +376,7 @@ def test_a_forms_folder_linked_out_of_the_catalogue_is_never_published(project):
 
 
 def test_a_read_only_place_to_publish_is_one_line_and_leaves_the_site(project, monkeypatch):
-    from thutuc import build
+    from thutuc.website import build
 
     assert run("build", "--no-pdf").exit_code == 0
     before = snapshot(project)
@@ -395,7 +395,7 @@ def test_a_read_only_place_to_publish_is_one_line_and_leaves_the_site(project, m
 WORKER_PARENT = """
 import os, signal, sys, time
 from concurrent.futures import ProcessPoolExecutor
-from thutuc.sitepdf import die_with_parent
+from thutuc.website.sitepdf import die_with_parent
 signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))  # as `thutuc build` does
 with ProcessPoolExecutor(2, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
     futures = [pool.submit(time.sleep, 120) for _ in range(2)]

@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from helpers import make_catalogue
-from thutuc.check import check_catalogue
-from thutuc.review import KINDS, review
+from thutuc.catalogue.check import check_catalogue
+from thutuc.editing.review import KINDS, review
 
 AS_OF = dt.date(2026, 11, 26)
 

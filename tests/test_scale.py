@@ -3,8 +3,8 @@
 import re
 
 from helpers import ROOT, TODAY
-from thutuc.build import build
-from thutuc.synthetic import make_catalogue
+from thutuc.website.build import build
+from thutuc.catalogue.synthetic import make_catalogue
 
 
 def _site(tmp_path, n):

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from helpers import GOLDEN, ROOT, make_catalogue
-from thutuc import schemas
-from thutuc.catalogue import load_all
+from thutuc.catalogue import schemas
+from thutuc.catalogue.files import load_all
 
 CASES = sorted(p for p in (GOLDEN / "cases").iterdir() if p.is_dir())
 

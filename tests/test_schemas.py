@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from thutuc.schemas import KINDS, SCHEMA_DIR, schema
+from thutuc.catalogue.schemas import KINDS, SCHEMA_DIR, schema
 
 COMMON = schema("common")["$defs"]
 

@@ -26,7 +26,7 @@ from thutuc import escaping
 
 @pytest.fixture(scope="module")
 def payload_build(tmp_path_factory):
-    from thutuc.build import build
+    from thutuc.website.build import build
 
     tmp = tmp_path_factory.mktemp("payload-build")
     catalogue = pc.make(tmp)
@@ -126,7 +126,7 @@ def test_title_and_description_decode_to_the_text_as_typed(payload_build):
 
 
 def test_ordinary_quotes_no_longer_break_descriptions(tmp_path):
-    from thutuc.build import build
+    from thutuc.website.build import build
 
     build(ROOT / "catalogue", tmp_path / "public", gen=tmp_path / "gen", as_of=dt.date(2026, 11, 26), pdfs=False)
     quoted = 0
@@ -259,7 +259,7 @@ def test_build_refuses_a_bad_site_url_as_a_usage_error(tmp_path):
 
 
 def test_mkdocs_config_percent_encodes_the_site_url(tmp_path):
-    from thutuc.build import mkdocs_config
+    from thutuc.website.build import mkdocs_config
 
     text = mkdocs_config(tmp_path, 'https://x.example/"><svg onload=alert(1)>')
     url = re.search(r"^site_url: (.*)$", text, re.M).group(1)
@@ -267,8 +267,8 @@ def test_mkdocs_config_percent_encodes_the_site_url(tmp_path):
 
 
 def test_preview_error_banner_shows_the_value_as_text(tmp_path):
-    from thutuc.build import run_mkdocs
-    from thutuc.serve import regenerate
+    from thutuc.website.build import run_mkdocs
+    from thutuc.website.serve import regenerate
 
     cat = tmp_path / "catalogue"
     shutil.copytree(ROOT / "catalogue", cat)

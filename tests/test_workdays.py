@@ -5,7 +5,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thutuc.workdays import (Calendar, add_calendar_days, add_working_days, add_working_hours, due,
+from thutuc.checklist.workdays import (Calendar, add_calendar_days, add_working_days, add_working_hours, due,
                              next_working_day, same_day, vietnam_calendar)
 
 TZ = dt.timezone(dt.timedelta(hours=7))

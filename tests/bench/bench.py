@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tool"))
 
-from thutuc.synthetic import make_catalogue  # noqa: E402
+from thutuc.catalogue.synthetic import make_catalogue  # noqa: E402
 
 
 def run(cmd: list[str], output: list | None = None) -> tuple[float, float]:

@@ -23,7 +23,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    from thutuc.build import build
+    from thutuc.website.build import build
 
     import datetime as dt
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from helpers import ROOT
-from thutuc.model import load
+from thutuc.catalogue.model import load
 
 _, CAT = load(ROOT / "catalogue")
 PROCS = sorted((p for p in CAT.listed() if p.questions), key=lambda p: p.id)
@@ -118,7 +118,7 @@ COPIES = "/thu-tuc/chung-thuc-ban-sao-tu-ban-chinh/"
     ("2.5", "số nguyên"),         # pages are counted: a whole number, as the command says
 ])
 def test_form_refuses_what_the_command_refuses(page, base_url, pages, message):
-    from thutuc.tailor import AnswerError, counted, parse_answer
+    from thutuc.checklist.tailor import AnswerError, counted, parse_answer
 
     proc = CAT.procedures["chung-thuc-ban-sao-tu-ban-chinh"]
     q = proc.question("so_trang")
@@ -153,7 +153,7 @@ def _serve_changed_data(page, url, change) -> None:
 
 def test_form_counts_tiers_arithmetically(page, base_url):
     """A question without max feeding a tiered fee without cap: 10^12 pages is computed at once."""
-    from thutuc.fees import tiered
+    from thutuc.catalogue.fees import tiered
 
     proc = CAT.procedures["chung-thuc-ban-sao-tu-ban-chinh"]
     fee = next(f for f in proc.fees if f.tiers)

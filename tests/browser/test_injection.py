@@ -29,7 +29,7 @@ TEXT_PAGES = ("", "linh-vuc/", "su-kien/", "co-quan/", "thu-tuc/", "thay-doi/") 
 
 @pytest.fixture(scope="module")
 def payload_site(tmp_path_factory):
-    from thutuc.build import build
+    from thutuc.website.build import build
 
     tmp = tmp_path_factory.mktemp("payload-site")
     catalogue = pc.make(tmp)

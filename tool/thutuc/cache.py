@@ -34,7 +34,6 @@ from types import MappingProxyType
 from typing import Any, Callable, Iterable
 
 
-
 def _proxy(d: dict) -> MappingProxyType:
     return MappingProxyType(d)
 
@@ -265,7 +264,7 @@ def tree_fingerprint(root: Path, *extra: str) -> str:
 def code_fingerprint() -> str:
     """Changes whenever thutuc's own code or schemas change (cached objects are its classes).
     Once per process: the code that runs is the code that was imported."""
-    return fingerprint(list(PACKAGE.glob("*.py")) + list(PACKAGE.glob("locale/*/LC_MESSAGES/*.mo"))
+    return fingerprint(sorted(PACKAGE.glob("**/*.py")) + list(PACKAGE.glob("locale/*/LC_MESSAGES/*.mo"))
                        + list((PACKAGE / "schemas").glob("*.json")))
 
 

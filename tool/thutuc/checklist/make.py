@@ -1,0 +1,340 @@
+"""One applicant's checklist: the papers, fees and due date for their answers, and its code.
+
+The checklist code packs what is needed to make the same checklist again — procedure, catalogue
+version, channel, time of submission and every answer — in a short string with a checksum:
+
+    1.001193_74742f_i2611260930_1.0.0.0.0_3K
+    (procedure)_(version)_(channel + yymmddHHMM)_(answers in question order)_(check)
+
+The time is yyyymmddHHMM for a year outside 1969–2068. A code is accepted only if it is exactly
+what thutuc writes for what it decodes to: every answer one its question allows.
+
+Names and addresses are not in it: it may be printed on paper anyone can read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zlib
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from thutuc import vi
+from thutuc.catalogue.fees import FeeLine, compute, total
+from thutuc.catalogue.model import (
+    Agency,
+    Catalogue,
+    Document,
+    Procedure,
+    ProcessingTime,
+)
+from thutuc.checklist.tailor import AnswerError, documents_for, read_answers
+from thutuc.checklist.workdays import Calendar, Due, due, vietnam_calendar
+from thutuc.i18n import _
+from thutuc.wording import quantity
+
+TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
+CHANNEL_LETTERS = {"in_person": "i", "online": "o", "post": "p"}
+_B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+YY_FIRST = 1969  # yymmdd in a code: 69–99 are 1969–1999, 00–68 are 2000–2068 (as strptime reads %y)
+MAX_CODE_LENGTH = 1000  # a code with a hundred questions is far shorter
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Checklist:
+    kind: str  # checklist | missing (phiếu yêu cầu bổ sung) | receipt (giấy tiếp nhận)
+    procedure: Procedure
+    office: Mapping
+    receiving: Agency
+    channel: str
+    applicant: Applicant
+    answers: Mapping[str, Any] | None  # None: the generic list, every conditional paper "nếu có"
+    documents: tuple[tuple[Document, bool], ...]  # (paper, conditional)
+    missing: tuple[Document, ...]
+    fees: tuple[FeeLine, ...]
+    time: ProcessingTime
+    due: Due | None
+    submitted: dt.datetime
+    code: str
+    version: str
+    url: str | None
+    legal_basis: tuple[str, ...]  # "Luật 60/2014/QH13", for the counter's slips
+    calendar: Calendar = field(repr=False)
+
+    @property
+    def total(self) -> tuple[int, bool]:
+        return total(list(self.fees))
+
+
+# --- the code ------------------------------------------------------------------------------------
+
+def _b36(n: int) -> str:
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = _B36[r] + out
+        if n == 0:
+            return out
+
+
+def _answer_token(proc: Procedure, key: str, value: Any) -> str:
+    q = proc.question(key)
+    if value is None:
+        return "x"
+    if q.type == "boolean":
+        return "1" if value else "0"
+    if q.type == "choice":
+        return _b36([o["value"] for o in q.options].index(value))
+    if q.type == "date":
+        return value.replace("-", "")
+    return str(value).replace(".", "p").replace("-", "m")
+
+
+def _token_answer(proc: Procedure, q, token: str) -> Any:
+    """The answer a token stands for, checked against the question as a typed answer would be;
+    ValueError (or AnswerError, with the question's own words) when it is none."""
+    from thutuc.checklist.tailor import parse_answer
+
+    if q.type == "boolean":
+        if token not in ("0", "1"):
+            raise ValueError(_("{key}: a yes/no answer is 0 or 1, not '{token}'").format(key=q.key, token=_shown(token)))
+        return token == "1"
+    if q.type == "choice":
+        index = int(token, 36) if re.fullmatch(r"[0-9A-Z]{1,3}", token) else -1
+        if not 0 <= index < len(q.options):
+            raise ValueError(_("{key}: there is no option '{token}' (the question has {count})").format(
+                key=q.key, token=_shown(token), count=len(q.options)))
+        return q.options[index]["value"]
+    if q.type == "date":
+        if not re.fullmatch(r"\d{8}", token):
+            raise ValueError(_("{key}: '{token}' is not a date").format(key=q.key, token=_shown(token)))
+        return parse_answer(q, f"{token[:4]}-{token[4:6]}-{token[6:]}")
+    if q.type == "number":
+        if not re.fullmatch(r"m?\d{1,20}(p\d{1,20})?(e[+m]\d{1,3})?", token):
+            raise ValueError(_("{key}: '{token}' is not a number").format(key=q.key, token=_shown(token)))
+        text = token.replace("p", ".").replace("m", "-")
+        value = float(text) if "." in text or "e" in text else int(text)
+        if not math.isfinite(value):
+            raise ValueError(_("{key}: '{token}' is not a number").format(key=q.key, token=_shown(token)))
+        return parse_answer(q, value)  # its min and max
+    raise ValueError(_("{key}: unknown question type {type}").format(key=q.key, type=q.type))
+
+
+def _check(body: str) -> str:
+    return _b36(zlib.crc32(body.encode()) % (36 * 36)).rjust(2, "0")
+
+
+def _when(submitted: dt.datetime) -> str:
+    """yymmddHHMM for 1969–2068 (what every code has said so far), yyyymmddHHMM for any other
+    year: the length tells which, so no date comes back in another century."""
+    return submitted.strftime("%y%m%d%H%M" if YY_FIRST <= submitted.year < YY_FIRST + 100 else "%Y%m%d%H%M")
+
+
+def encode(proc: Procedure, version: str, channel: str, submitted: dt.datetime,
+           answers: Mapping[str, Any] | None) -> str:
+    answers_part = "g" if answers is None else ".".join(
+        _answer_token(proc, q.key, answers.get(q.key)) for q in proc.questions) or "-"
+    body = "_".join([proc.code or proc.id, version[:6], CHANNEL_LETTERS[channel] + _when(submitted), answers_part])
+    return f"{body}_{_check(body)}"
+
+
+@dataclass(frozen=True)
+class Decoded:
+    procedure: Procedure
+    version: str
+    channel: str
+    submitted: dt.datetime
+    answers: dict[str, Any] | None
+
+
+def _shown(code: str) -> str:
+    """A code as it can be quoted in a one-line message: printable, not too long."""
+    text = "".join(c if c.isprintable() else "?" for c in code[:80])
+    return text if len(text) <= 60 and len(code) <= 60 else text[:57] + "…"
+
+
+def _not_valid(reason: str) -> AnswerError:
+    return AnswerError(_("this checklist code is not valid: {reason}").format(reason=reason))
+
+
+def decode(cat: Catalogue, code: str) -> Decoded:
+    """The parts of a checklist code; AnswerError when it is mistyped, names nothing we know, or
+    holds anything a checklist made by thutuc could not (an answer the question does not allow,
+    a channel the procedure does not offer, a time that does not exist): the code must be exactly
+    the one thutuc would write for what it decodes to."""
+    from thutuc.checklist.workdays import (  # the years a due date can be counted in
+        FIRST_YEAR as first,
+    )
+    from thutuc.checklist.workdays import LAST_YEAR as last
+
+    if len(code) > MAX_CODE_LENGTH:
+        raise _not_valid(_("it is {length} characters long; a checklist code is much shorter").format(
+            length=len(code)))
+    code = code.strip()
+    body, _sep, check = code.rpartition("_")
+    if not body or _check(body) != check.upper():
+        raise AnswerError(_("checklist code '{code}' is wrong (its check characters do not match); "
+                            "check it character by character").format(code=_shown(code)))
+    parts = body.split("_")
+    found = re.fullmatch(r"([a-z])(\d{10}|\d{12})", parts[2]) if len(parts) == 4 else None
+    if (found is None or not re.fullmatch(r"[0-9A-Za-z.-]{1,120}", parts[0])
+            or not re.fullmatch(r"[0-9a-f]{6}", parts[1])):
+        raise AnswerError(_("checklist code '{code}' is not in the right format").format(code=_shown(code)))
+    key, version, _when_part, answers_part = parts
+    letter, digits = found.groups()
+    channel = {v: k for k, v in CHANNEL_LETTERS.items()}.get(letter)
+    if channel is None:
+        raise _not_valid(_("'{letter}' is not a channel (i: in person, o: online, p: by post)").format(letter=letter))
+    try:
+        submitted = dt.datetime.strptime(digits, "%y%m%d%H%M" if len(digits) == 10 else "%Y%m%d%H%M").replace(tzinfo=TZ)
+    except ValueError:
+        raise _not_valid(_("'{digits}' is not a date and time of submission").format(digits=digits)) from None
+    if not first <= submitted.year <= last:
+        raise _not_valid(_("it was submitted in {year}, outside the years whose days off thutuc knows "
+                           "({first}–{last})").format(year=submitted.year, first=first, last=last))
+    proc = find_procedure(cat, key)
+    if channel not in {c.kind for c in proc.channels}:
+        raise _not_valid(_("procedure '{id}' does not take applications by channel {channel}").format(
+            id=proc.id, channel=channel))
+    if answers_part == "g":
+        answers = None
+    else:
+        tokens = [] if answers_part == "-" else answers_part.split(".")
+        if len(tokens) != len(proc.questions):
+            raise AnswerError(_("checklist code '{code}' was made with another set of questions of this "
+                                "procedure").format(code=_shown(code)))
+        answers = {}
+        for q, token in zip(proc.questions, tokens):
+            if token == "x":
+                continue
+            try:
+                answers[q.key] = _token_answer(proc, q, token)
+            except ValueError as exc:  # AnswerError too: the question's own words
+                raise _not_valid(str(exc)) from None
+    if encode(proc, version, channel, submitted, answers).rpartition("_")[0] != body:
+        raise _not_valid(_("it is not written the way thutuc writes codes (was it changed by hand?)"))
+    return Decoded(proc, version, channel, submitted, answers)
+
+
+# --- assembling ----------------------------------------------------------------------------------
+
+def find_procedure(cat: Catalogue, key: str) -> Procedure:
+    """By id or national code; an unknown one gets the nearest suggestion."""
+    from thutuc.problems import suggest
+
+    pid = key if key in cat.procedures else cat.codes.get(key)
+    if pid is not None:
+        return cat.procedures[pid]
+    choices = list(cat.procedures) + list(cat.codes)
+    raise AnswerError(_("there is no procedure '{key}'{hint}").format(key=key, hint=suggest(key, choices)))
+
+
+def office_calendar(cat: Catalogue, agency: Agency, around: dt.date) -> Calendar:
+    """The Vietnamese public holidays around a date, corrected by the catalogue's calendar."""
+    cal = cat.calendar.get("calendar", cat.calendar) if cat.calendar else {}
+    hours = tuple(sorted((dt.time.fromisoformat(h.open), dt.time.fromisoformat(h.close))
+                         for h in agency.hours if "mon" in h.days)) or None
+    kwargs = {"hours": hours} if hours else {}
+    return vietnam_calendar(
+        (around.year, around.year + 1),  # a due date is never further away
+        days_off={d["date"]: d["reason"] for d in cal.get("days_off", ())},
+        working={d["date"]: d["reason"] for d in cal.get("working_days", ())},
+        not_holidays=[d["date"] for d in cal.get("not_holidays", ())],
+        **kwargs,
+    )
+
+
+def make(cat: Catalogue, proc: Procedure, answers: Mapping[str, Any] | None, channel: str,
+         submitted: dt.datetime, applicant: Applicant = Applicant(), have: set[str] | None = None,
+         receipt: bool = False) -> Checklist:
+    """The checklist for this case. ``answers`` must already be read (tailor.read_answers)."""
+    if channel not in {c.kind for c in proc.channels}:
+        offered = ", ".join(c.kind for c in proc.channels)
+        raise AnswerError(_("procedure '{id}' does not take applications by channel {channel} "
+                            "(it takes: {channels})").format(id=proc.id, channel=channel, channels=offered))
+    on = submitted.date()
+    docs = tuple(documents_for(proc, answers, channel, on))
+    missing: tuple[Document, ...] = ()
+    kind = "checklist"
+    if have is not None:
+        missing = tuple(d for d, conditional in docs if d.id not in have and not conditional)
+        kind = "missing" if missing else ("receipt" if receipt else "checklist")
+    fee_lines = tuple(compute(proc.fees, answers, channel, on))
+    agency = cat.agencies[next((c.where for c in proc.channels if c.kind == channel and c.where), proc.receiving)]
+    time = proc.time_for(channel)
+    cal = office_calendar(cat, agency, on)
+    cutoff = dt.time.fromisoformat(time.cutoff) if time.cutoff else None
+    when_due = due(cal, submitted, time.unit, time.amount, cutoff)
+    site = cat.office.get("site_url")
+    return Checklist(
+        kind=kind, procedure=proc, office=cat.office, receiving=agency, channel=channel,
+        applicant=applicant, answers=None if answers is None else dict(answers), documents=docs,
+        missing=missing, fees=fee_lines, time=time, due=when_due, submitted=submitted,
+        code=encode(proc, cat.version, channel, submitted, answers), version=cat.version,
+        url=(site.rstrip("/") + f"/thu-tuc/{proc.id}/") if site else None, calendar=cal,
+        legal_basis=tuple(f"{cat.legal[b['ref']].type} {cat.legal[b['ref']].number}" for b in proc.legal_basis),
+    )
+
+
+def from_answers(cat: Catalogue, key: str, given: Mapping[str, Any], channel: str, submitted: dt.datetime,
+                 **kwargs) -> Checklist:
+    """Convenience for programs: raw answers in, checklist out; missing answers are an error."""
+    proc = find_procedure(cat, key)
+    answers, missing = read_answers(proc, given)
+    if missing:
+        raise AnswerError(_("missing answers: {keys}").format(keys=", ".join(q.key for q in missing)))
+    return make(cat, proc, answers, channel, submitted, **kwargs)
+
+
+# --- JSON -----------------------------------------------------------------------------------------
+
+def doc_json(d: Document, conditional: bool) -> dict:
+    return {
+        "id": d.id, "group": d.group, "name": d.name, "papers": [p.name for p in d.papers],
+        "one_of": d.alternatives, "originals": d.originals, "certified_copies": d.certified_copies,
+        "copies": d.copies, "quantity": quantity(d),
+        "forms": [p.form.get("code") or p.form.get("file") for p in d.papers if p.form],
+        "conditional": conditional, "when_text": d.when_text,
+    }
+
+
+def to_json(cl: Checklist) -> dict:
+    amount, known = cl.total
+    days_off = sorted((d, n) for d, n in cl.calendar.days_off.items()
+                      if cl.submitted.date() <= d <= (cl.due.at.date() if cl.due else cl.submitted.date()))
+    return {
+        "kind": cl.kind,
+        "code": cl.code,
+        "catalogue_version": cl.version,
+        "procedure": {"id": cl.procedure.id, "code": cl.procedure.code, "title": cl.procedure.title, "url": cl.url},
+        "office": cl.office["name"],
+        "applicant": {k: v for k, v in vars(cl.applicant).items() if v},
+        "channel": cl.channel,
+        "answers": cl.answers,
+        "documents": [doc_json(d, c) for d, c in cl.documents],
+        "missing": [doc_json(d, False) for d in cl.missing],
+        "fees": [f.as_json() for f in cl.fees],
+        "total": {"amount": amount, "complete": known, "text": vi.money(amount)},
+        "processing_time": {"unit": cl.time.unit, "amount": cl.time.amount, "cutoff": cl.time.cutoff},
+        "submitted": cl.submitted.isoformat(),
+        "due": cl.due.as_json() if cl.due else None,
+        "calendar": {
+            "sources": list(cl.calendar.sources),
+            "office_hours": [[a.strftime("%H:%M"), b.strftime("%H:%M")] for a, b in cl.calendar.hours],
+            "days_off": [{"date": d.isoformat(), "name": n} for d, n in days_off],
+            "working_weekend_days": [{"date": d.isoformat(), "name": n} for d, n in sorted(cl.calendar.working.items())
+                                     if cl.submitted.date().year - 1 <= d.year <= cl.submitted.date().year + 1],
+        },
+        "where": {"name": cl.receiving.name, "address": cl.receiving.address,
+                  "hours": [{"days": list(h.days), "open": h.open, "close": h.close} for h in cl.receiving.hours]},
+    }

@@ -1,0 +1,270 @@
+"""What a checklist says, as a list of neutral blocks that the PDF, HTML and Markdown writers share.
+
+Three layouts: the citizen's checklist; the counter's request to complete a file (Phiếu yêu cầu
+bổ sung, hoàn thiện hồ sơ); and the receipt with the appointment (Giấy tiếp nhận hồ sơ và hẹn trả
+kết quả), after Circular 03/2025/TT-VPCP, annex I.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from thutuc import vi
+from thutuc.catalogue.model import Document
+from thutuc.checklist.make import Checklist
+from thutuc.wording import condition_text, describe_condition, papers_text, quantity
+
+
+@dataclass(frozen=True)
+class Title:
+    text: str
+    sub: str = ""
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    small: bool = False
+
+
+@dataclass(frozen=True)
+class Fields:
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[tuple[str, float], ...]  # (header, share of the width)
+    rows: tuple[tuple[str, ...], ...]
+    checkbox: bool = False
+    bold_last: bool = False  # a total row
+
+
+@dataclass(frozen=True)
+class NationalHeader:
+    agency: str
+    place_date: str
+
+
+@dataclass(frozen=True)
+class Signatures:
+    parties: tuple[tuple[str, str], ...]  # (title, "(Ký, ghi rõ họ tên)")
+
+
+@dataclass(frozen=True)
+class Qr:
+    url: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class Slip:
+    blocks: tuple = field(default_factory=tuple)
+    footer: str = ""
+    title: str = ""
+
+
+def paper_cell(d: Document, conditional: bool, cl: Checklist) -> str:
+    text = papers_text(d)
+    forms = [p.form.get("code") for p in d.papers if p.form and p.form.get("code")]
+    if forms:
+        text += f" — mẫu: {'; '.join(forms)}"
+    if conditional:
+        text = f"{condition_text(d, cl.procedure) or 'Nếu có'}: {text}"
+    if d.note:
+        text += f". {d.note}"
+    return text
+
+
+def document_tables(cl: Checklist, checkbox: bool) -> list:
+    blocks = []
+    for group in ("submit", "show"):
+        docs = [(d, c) for d, c in cl.documents if d.group == group]
+        if not docs:
+            continue
+        blocks.append(Heading(vi.GROUPS[group]))
+        rows = tuple((f"{i}", paper_cell(d, c, cl), quantity(d)) for i, (d, c) in enumerate(docs, 1))
+        blocks.append(Table((("STT", 0.07), ("Giấy tờ", 0.63), ("Số lượng", 0.30)), rows, checkbox=checkbox))
+    return blocks
+
+
+def fee_table(cl: Checklist) -> list:
+    rows = []
+    generic = cl.answers is None
+    for f in cl.fees:
+        if f.amount is None:
+            shown = "Theo mức HĐND tỉnh quyết định" if f.kind == "set_by_province" else "Chưa rõ mức thu"
+        elif f.kind == "per_unit" and generic:
+            shown = "Theo số lượng"
+        else:
+            shown = vi.money(f.amount) if f.amount else "Miễn phí"
+        case = "Nếu " + describe_condition(f.condition, cl.procedure) if f.condition is not None else ""
+        note = "; ".join(x for x in (case, f.detail if f.amount and not generic else "", f.note or "") if x)
+        rows.append((f.name, shown, note))
+    amount, complete = cl.total
+    if generic:
+        rows.append(("Tổng cộng", "Tùy trường hợp", "Xem từng khoản thu ở trên"))
+    else:
+        rows.append(("Tổng cộng", vi.money(amount), "" if complete else "Chưa gồm các khoản chưa rõ mức thu"))
+    return [Heading("Phí, lệ phí"),
+            Table((("Khoản thu", 0.42), ("Số tiền", 0.22), ("Ghi chú", 0.36)), tuple(rows), bold_last=True)]
+
+
+def time_text(cl: Checklist) -> str:
+    return "Thời hạn giải quyết: " + vi.time_limit(cl.time.unit, cl.time.amount, cl.time.cutoff, cl.time.starts)
+
+
+def due_text(cl: Checklist) -> str:
+    if cl.due is None:
+        return "Ngày hẹn trả kết quả: cán bộ tiếp nhận sẽ ghi trên giấy hẹn."
+    at = cl.due.at
+    return (f"Ngày hẹn trả kết quả: trước {at.strftime('%H giờ %M')}, {vi.WEEKDAYS[at.weekday()]}, "
+            f"{vi.date(at.date())} (nếu nộp đủ hồ sơ lúc {cl.submitted.strftime('%H:%M')} ngày "
+            f"{vi.date(cl.submitted.date())}).")
+
+
+def where_fields(cl: Checklist) -> Fields:
+    a = cl.receiving
+    items = [("Nơi nộp hồ sơ", a.name)]
+    if a.address:
+        items.append(("Địa chỉ", a.address))
+    if a.phone:
+        items.append(("Điện thoại", a.phone))
+    if a.hours:
+        items.append(("Giờ tiếp nhận", "; ".join(f"{vi.days_list(h.days)}: {h.open} – {h.close}" for h in a.hours)))
+    return Fields(tuple(items))
+
+
+def answer_fields(cl: Checklist) -> list:
+    if not cl.answers:
+        return []
+    items = []
+    for q in cl.procedure.questions:
+        if q.key not in cl.answers:
+            continue
+        value = cl.answers[q.key]
+        if q.type == "boolean":
+            shown = "Có" if value else "Không"
+        elif q.type == "choice":
+            shown = next(o["label"] for o in q.options if o["value"] == value)
+        elif q.type == "date":
+            shown = vi.date(value)
+        else:
+            shown = vi.number(value) + (f" {q.unit}" if q.unit else "")
+        items.append((q.ask, shown))
+    return [Heading("Trường hợp của bạn"), Fields(tuple(items))]
+
+
+def applicant_fields(cl: Checklist, blank: bool = False) -> Fields:
+    a = cl.applicant
+    dots = "…" * 20 if blank else ""
+    items = [("Họ và tên", a.name or dots), ("Địa chỉ", a.address or dots), ("Điện thoại", a.phone or dots)]
+    if a.email or blank:
+        items.append(("Thư điện tử", a.email or dots))
+    return Fields(tuple(i for i in items if i[1]))
+
+
+def footer(cl: Checklist) -> str:
+    made = cl.submitted.strftime("%H:%M %d/%m/%Y")
+    return f"Mã danh sách: {cl.code} · Danh mục phiên bản {cl.version} · Lập lúc {made}"
+
+
+def place_date(cl: Checklist) -> str:
+    place = cl.office.get("place", "")
+    d = cl.submitted.date()
+    return f"{place + ', ' if place else ''}ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+
+
+def citizen(cl: Checklist) -> Slip:
+    p = cl.procedure
+    generic = cl.answers is None
+    blocks: list = [Title("DANH SÁCH GIẤY TỜ CẦN CHUẨN BỊ", cl.office["name"])]
+    if cl.url:
+        blocks.append(Qr(cl.url, "Xem thủ tục trên web"))
+    blocks.append(Para(p.title, bold=True))
+    meta = " · ".join(x for x in (f"Mã thủ tục: {p.code}" if p.code else "",
+                                   f"Cách nộp: {vi.CHANNELS[cl.channel]}") if x)
+    blocks.append(Para(meta, small=True))
+    if generic:
+        blocks.append(Para("Danh sách chung: giấy tờ ghi \"Nếu …\" chỉ cần trong trường hợp đó.", italic=True))
+    if any((cl.applicant.name, cl.applicant.address, cl.applicant.phone)):
+        blocks.append(applicant_fields(cl))
+    blocks += answer_fields(cl)
+    blocks += document_tables(cl, checkbox=True)
+    blocks += fee_table(cl)
+    blocks += [Heading("Thời hạn"), Para(time_text(cl))]
+    if not generic:
+        blocks.append(Para(due_text(cl), bold=True))
+        if cl.due and cl.due.skipped:
+            skipped = "; ".join(f"{vi.date(d)} ({n})" for d, n in cl.due.skipped)
+            blocks.append(Para(f"Đã trừ các ngày nghỉ: {skipped}.", small=True))
+    blocks += [Heading("Nơi nộp và nhận kết quả"), where_fields(cl)]
+    return Slip(tuple(blocks), footer(cl), f"Danh sách giấy tờ — {p.title}")
+
+
+def missing(cl: Checklist) -> Slip:
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."""
+    p = cl.procedure
+    rows = tuple((str(i), paper_cell(d, False, cl), quantity(d)) for i, d in enumerate(cl.missing, 1))
+    basis = "; ".join(cl.legal_basis)
+    blocks = [
+        NationalHeader(cl.receiving.name, place_date(cl)),
+        Title("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Số: ……………"),
+        applicant_fields(cl, blank=True),
+        Fields((("Nội dung yêu cầu giải quyết", p.title + (f" (mã {p.code})" if p.code else "")),)),
+        Para("Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:", bold=True),
+        Table((("STT", 0.07), ("Giấy tờ cần bổ sung", 0.63), ("Số lượng", 0.30)), rows, checkbox=True),
+        Fields((("Lý do", "Hồ sơ chưa có đủ thành phần theo quy định của thủ tục."),
+                ("Căn cứ", basis),
+                ("Tra cứu quy định tại", cl.url or cl.receiving.name))),
+        Para("Cán bộ hướng dẫn: ……………………  Điện thoại: ……………", small=True),
+        Signatures((("NGƯỜI HƯỚNG DẪN", "(Ký, ghi rõ họ tên)"),)),
+    ]
+    if cl.url:
+        blocks.insert(2, Qr(cl.url, "Quy định của thủ tục"))
+    return Slip(tuple(blocks), footer(cl), f"Phiếu yêu cầu bổ sung — {p.title}")
+
+
+def receipt(cl: Checklist) -> Slip:
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
+    p = cl.procedure
+    docs = tuple((str(i), paper_cell(d, False, cl), quantity(d)) for i, (d, c) in enumerate(cl.documents, 1) if not c)
+    t = cl.time
+    legal = "trong ngày" if t.unit == "same_day" else (
+        "chưa có thông tin" if t.unit == "unknown" else f"{t.amount:02d} {vi.TIME_UNITS[t.unit]}")
+    returned = (f"{cl.due.at.strftime('%H giờ %M phút')}, ngày {vi.date(cl.due.at.date())}" if cl.due
+                else "…… giờ …… phút, ngày ……/……/……")
+    amount, complete = cl.total
+    blocks = [
+        NationalHeader(cl.receiving.name, place_date(cl)),
+        Title("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Mã hồ sơ: ……………………"),
+        Para(f"{cl.receiving.name} tiếp nhận hồ sơ của:"),
+        applicant_fields(cl, blank=True),
+        Fields((("Nội dung yêu cầu giải quyết", p.title + (f" (mã {p.code})" if p.code else "")),)),
+        Para("1. Thành phần hồ sơ nộp gồm:", bold=True),
+        Table((("STT", 0.07), ("Tên giấy tờ", 0.63), ("Số lượng", 0.30)), docs),
+        Fields((
+            ("2. Số lượng hồ sơ", f"{p.sets or 1:02d} bộ"),
+            ("3. Thời gian giải quyết theo quy định", legal),
+            ("4. Thời gian nhận hồ sơ", f"{cl.submitted.strftime('%H giờ %M phút')}, ngày {vi.date(cl.submitted.date())}"),
+            ("5. Thời gian trả kết quả", returned),
+            ("6. Nơi nhận kết quả", cl.receiving.name + (f", {cl.receiving.address}" if cl.receiving.address else "")),
+            ("Phí, lệ phí", vi.money(amount) + ("" if complete else " (chưa gồm khoản chưa rõ mức thu)")),
+        )),
+        Para("Vào Sổ theo dõi hồ sơ, Quyển số: ……  Số thứ tự: ……", small=True),
+        Signatures((("NGƯỜI NỘP HỒ SƠ", "(Ký, ghi rõ họ tên)"), ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký, ghi rõ họ tên)"))),
+    ]
+    if cl.url:
+        blocks.insert(2, Qr(cl.url, "Tra cứu thủ tục"))
+    return Slip(tuple(blocks), footer(cl), f"Giấy tiếp nhận — {p.title}")
+
+
+def slip_for(cl: Checklist) -> Slip:
+    return {"checklist": citizen, "missing": missing, "receipt": receipt}[cl.kind](cl)

@@ -1,0 +1,211 @@
+"""Tailoring a procedure to one applicant: reading answers, choosing papers, finding what is missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from thutuc import vi
+from thutuc.catalogue.conditions import holds
+from thutuc.catalogue.fees import in_force
+from thutuc.catalogue.model import Document, Procedure, Question
+from thutuc.i18n import _
+from thutuc.problems import suggest
+
+TRUE = {"true", "yes", "y", "1", "co", "có", "c"}
+FALSE = {"false", "no", "n", "0", "khong", "không", "k"}
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be used; the message says what would be accepted."""
+
+
+# No answer a person types is longer than this; longer text is a paste gone wrong (and Python
+# refuses to read an integer of more than 4,300 digits).
+MAX_ANSWER_CHARS = 200
+# A number question without a max still gets one: 10^15 (a million billion đồng) is above any
+# declared value of land or a house, and far below where floats lose whole đồng.
+LARGEST = 10**15
+
+
+def parse_number(text: str) -> int | float:
+    """'1.500.000' (Vietnamese thousands) -> 1500000; '0,5' -> 0.5; '12' -> 12. ValueError for
+    anything else, including nan, inf and numbers too large to mean anything."""
+    t = text.strip().replace(" ", "")
+    if len(t) > 40:
+        raise ValueError(t)
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", t):
+        return int(t.replace(".", ""))
+    t = t.replace(",", ".")
+    if not re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", t):
+        raise ValueError(t)  # float() also reads 'nan', 'inf', 'infinity' and '1_000'
+    value = float(t)
+    if not math.isfinite(value):
+        raise ValueError(t)
+    return int(value) if value.is_integer() and "." not in t else value
+
+
+def _shown(raw: Any) -> str:
+    """An answer as quoted back in a message: never a whole pasted page."""
+    text = str(raw)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def counted(proc: Procedure) -> set[str]:
+    """Keys of the number questions that count something (pages, copies: a fee's units or
+    times), whose answers must be whole numbers."""
+    return {k for f in proc.fees for k in (f.units, f.times) if k}
+
+
+def parse_answer(q: Question, raw: Any, whole: bool = False) -> Any:
+    """An answer typed by a person (or read from a file) as the value conditions compare.
+    ``whole``: the question counts something (see :func:`counted`), so 2.5 is refused."""
+    if isinstance(raw, (list, dict)):
+        raise AnswerError(_("{key}: give one answer, not a list or a mapping").format(key=q.key))
+    if isinstance(raw, str) and len(raw) > MAX_ANSWER_CHARS:
+        raise AnswerError(_("{key}: the answer is {count:,} characters long; give a short answer").format(
+            key=q.key, count=len(raw)))
+    if q.type == "boolean":
+        if isinstance(raw, bool):
+            return raw
+        word = vi.fold(str(raw).strip())
+        if word in {vi.fold(w) for w in TRUE}:
+            return True
+        if word in {vi.fold(w) for w in FALSE}:
+            return False
+        raise AnswerError(_("{key}: answer yes or no (true/false), not '{answer}'").format(
+            key=q.key, answer=_shown(raw)))
+    if q.type == "choice":
+        values = [o["value"] for o in q.options]
+        text = str(raw).strip()
+        if text in values:
+            return text
+        if text.isdigit() and 1 <= int(text) <= len(values):
+            return values[int(text) - 1]
+        by_label = {vi.fold(o["label"]): o["value"] for o in q.options}
+        if vi.fold(text) in by_label:
+            return by_label[vi.fold(text)]
+        raise AnswerError(_("{key}: choose one of: {choices} (there is no '{answer}'{hint})").format(
+            key=q.key, choices=", ".join(values), answer=_shown(raw), hint=suggest(text, values)))
+    if q.type == "number":
+        try:
+            if isinstance(raw, bool) or raw is None:
+                raise ValueError(raw)
+            value = parse_number(str(raw)) if not isinstance(raw, int) else raw
+        except ValueError:
+            raise AnswerError(_("{key}: a number is needed, not '{answer}'").format(
+                key=q.key, answer=_shown(raw))) from None
+        low = q.min if q.min is not None else -LARGEST
+        high = q.max if q.max is not None else LARGEST
+        if not low <= value <= high:
+            message = (_("{key}: a number of at least {min} is needed, not {answer}")
+                       if q.max is None and value < low
+                       else _("{key}: a number from {min} to {max} is needed, not {answer}"))
+            raise AnswerError(message.format(key=q.key, min=vi.number(low), max=vi.number(high),
+                                             answer=_shown(raw)))
+        if whole and value != int(value):
+            raise AnswerError(_("{key}: a whole number is needed, not {answer}").format(
+                key=q.key, answer=_shown(raw)))
+        return int(value) if whole else value
+    if q.type == "date":
+        text = str(raw).strip()
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                return dt.datetime.strptime(text, fmt).date().isoformat()
+            except ValueError:
+                continue
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}", text):
+            raise AnswerError(_("{key}: {answer} is not a real date").format(key=q.key, answer=text))
+        raise AnswerError(_("{key}: a date is needed, as dd/mm/yyyy, not '{answer}'").format(
+            key=q.key, answer=_shown(raw)))
+    raise AnswerError(_("{key}: unknown question type {type}").format(key=q.key, type=q.type))
+
+
+def read_answers(proc: Procedure, given: Mapping[str, Any],
+                 where: Mapping[str, str] | None = None) -> tuple[dict[str, Any], list[Question]]:
+    """(parsed answers, questions still unanswered); unknown keys are errors with a suggestion.
+    ``where``: for answers read from a file, 'file:line:col' of each key, put before its error."""
+    keys = [q.key for q in proc.questions]
+    where = where or {}
+
+    def at(key: str, message: str) -> AnswerError:
+        return AnswerError(f"{where[key]}: {message}" if key in where else message)
+
+    for key in given:
+        if key not in keys:
+            if not keys:
+                raise at(key, _("procedure '{id}' has no question '{key}' (it asks no questions)").format(
+                    id=proc.id, key=_shown(key)))
+            raise at(key, _("procedure '{id}' has no question '{key}'{hint} (questions: {questions})").format(
+                id=proc.id, key=_shown(key), hint=suggest(key, keys), questions=", ".join(keys)))
+    whole = counted(proc)
+    answers = {}
+    for q in proc.questions:
+        if q.key in given:
+            try:
+                answers[q.key] = parse_answer(q, given[q.key], q.key in whole)
+            except AnswerError as exc:
+                raise at(q.key, str(exc)) from None
+    missing = [q for q in proc.questions if q.key not in answers]
+    return answers, missing
+
+
+def read_answers_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+    """The answers in a YAML or JSON file, read as strictly as the catalogue (no dates, .nan or
+    tags converted behind the applicant's back, no deep nesting), with 'file:line:col' for each
+    key; AnswerError saying where and what for a file that cannot be used."""
+    from thutuc.catalogue.yamlload import decode, load_text
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AnswerError(_("{file}: cannot read the answers ({reason})").format(
+            file=path, reason=exc.strerror or exc)) from None
+    text, problems = decode(str(path), data)
+    loaded = (load_text(str(path), text) if text is not None and not any(p.severity == "error" for p in problems)
+              else None)
+    problems = [p for p in problems + (loaded.problems if loaded else []) if p.severity == "error"]
+    if problems:
+        p = problems[0]
+        raise AnswerError(_("{where}: cannot read the answers ({reason})").format(
+            where=f"{p.path}:{p.line}:{p.col}", reason=p.message))
+    if not isinstance(loaded.data, dict):
+        raise AnswerError(_("{file}: needs a mapping of 'question: answer'").format(file=path))
+    where = {k: "{}:{}:{}".format(path, *loaded.keys[(k,)]) for k in loaded.data}
+    return dict(loaded.data), where
+
+
+def documents_for(proc: Procedure, answers: Mapping[str, Any] | None, channel: str,
+                  on: dt.date) -> list[tuple[Document, bool]]:
+    """Papers for this case as (document, conditional). With answers None (the generic list),
+    every conditional paper is included and marked conditional ("nếu có")."""
+    out = []
+    for d in proc.documents:
+        if d.channels and channel not in d.channels:
+            continue
+        if not in_force(d.valid_from, d.valid_to, on):
+            continue
+        if answers is None:
+            out.append((d, d.when is not None))
+        elif holds(d.when, answers):
+            out.append((d, False))
+    return out
+
+
+def match_documents(proc: Procedure, names: Iterable[str]) -> set[str]:
+    """Document ids for --have values: an id, or a name (with or without diacritics)."""
+    ids = {d.id for d in proc.documents}
+    by_name = {vi.fold(p.name): d.id for d in proc.documents for p in d.papers}
+    found = set()
+    for name in names:
+        if name in ids:
+            found.add(name)
+        elif vi.fold(name) in by_name:
+            found.add(by_name[vi.fold(name)])
+        else:
+            raise AnswerError(_("procedure '{id}' has no paper '{name}'{hint} (paper ids: {ids})").format(
+                id=proc.id, name=name, hint=suggest(name, sorted(ids)), ids=", ".join(sorted(ids))))
+    return found
