@@ -52,10 +52,10 @@ def test_translations_keep_every_placeholder():
 def test_no_message_is_built_before_translation():
     """_(f"...") or _("..." % x) would look up a text no catalogue has."""
     bad = []
-    for py in sorted(PACKAGE.glob("*.py")):
+    for py in sorted(PACKAGE.rglob("*.py")):
         for n, line in enumerate(py.read_text(encoding="utf-8").splitlines(), 1):
             if re.search(r"""\b_\(\s*f["']""", line):
-                bad.append(f"{py.name}:{n}: {line.strip()}")
+                bad.append(f"{py.relative_to(PACKAGE)}:{n}: {line.strip()}")
     assert not bad, "\n".join(bad)
 
 
