@@ -110,6 +110,28 @@ case("agencies-scalar", {"agencies/xa.yaml": "agencies: 5\n"})
 case("null-document", {"agencies/xa.yaml": "# agencies moved elsewhere\n~\n"})
 case("procedure-legal-basis-string", P("procedure-legal-basis-string", ("legal_basis:\n  - ref: luat-ho-tich-2014\n", "legal_basis: luat-ho-tich-2014\n")))
 
+# --- papers the office looks up or prepares; forms (issue 12) ---
+LOOKED_UP = "  - id: tuy-than\n    group: show\n    ref: giay-to-tuy-than\n    originals: 1\n"
+def L(text):
+    return ("  - id: tuy-than\n    group: show\n    ref: giay-to-tuy-than\n    originals: 1\n", text)
+case("lookup-without-lookup", P("lookup-without-lookup", L("  - id: cu-tru\n    group: lookup\n    name: Giấy xác nhận thông tin về cư trú\n")))
+case("lookup-own-quantity", P("lookup-own-quantity", L("  - id: cu-tru\n    group: lookup\n    name: Giấy xác nhận thông tin về cư trú\n    copies: 1\n    lookup:\n      sources: [cu_tru]\n      basis: [{ref: luat-ho-tich-2014, articles: Điều 5}]\n      fallback: {group: submit}\n")))
+case("lookup-sector-without-note", P("lookup-sector-without-note", L("  - id: cu-tru\n    group: lookup\n    name: Giấy xác nhận thông tin về cư trú\n    lookup:\n      sources: [chuyen_nganh]\n      fallback: {originals: 1}\n")))
+case("lookup-basis-unknown", P("lookup-basis-unknown", L("  - id: cu-tru\n    group: lookup\n    name: Giấy xác nhận thông tin về cư trú\n    lookup:\n      sources: [cu_tru, vneid]\n      basis: [{ref: nd-07-2025, articles: Điều 5}]\n      fallback: {originals: 1}\n")))
+case("lookup-source-typo", P("lookup-source-typo", L("  - id: cu-tru\n    group: lookup\n    name: Giấy xác nhận thông tin về cư trú\n    lookup:\n      sources: [dan-cu]\n      basis: [{ref: luat-ho-tich-2014}]\n")))
+case("lookup-on-submit", P("lookup-on-submit", L("  - id: cu-tru\n    group: submit\n    name: Giấy xác nhận thông tin về cư trú\n    originals: 1\n    lookup:\n      sources: [cu_tru]\n      basis: [{ref: luat-ho-tich-2014}]\n")))
+case("lookup-shared-without-lookup", P("lookup-shared-without-lookup", ("    group: show\n    ref: giay-to-tuy-than\n    originals: 1\n", "    group: lookup\n    ref: giay-to-tuy-than\n")))
+case("prepared-with-quantity", P("prepared-with-quantity", L("  - id: phieu\n    group: prepared\n    name: Phiếu đề nghị\n    originals: 1\n")))
+case("unknown-not-alone", P("unknown-not-alone", L("  - id: giay-to\n    group: unknown\n    name: Giấy tờ khác\n")))
+case("times-not-number", P("times-not-number", ("    originals: 1\n    when: {q: nop_thay, eq: true}\n", "    originals: 1\n    when: {q: nop_thay, eq: true}\n    times: nop_thay\n    pages: so_trang\n")))
+case("legal-looked-up-unknown", {"legal/extra.yaml": "legal_documents:\n  - id: nd-07-2025\n    number: 07/2025/NĐ-CP\n    type: Nghị định\n    title: Sửa đổi Nghị định 123/2015/NĐ-CP\n    issuer: Chính phủ\n    issued: 2025-01-09\n    looked_up: [giay-to-tuy-than, giay-xac-nhan-cu-tru]\n"})
+case("shared-lookup-problems", {"documents/chung.yaml": "documents:\n  - id: giay-to-tuy-than\n    name: Giấy tờ tùy thân có ảnh\n    lookup:\n      sources: [can_cuoc, chuyen_nganh]\n      basis: [{ref: nd-07-2025}]\n      fallback: {note: Mang bản chính}\n"})
+case("form-file-absolute", P("form-file-absolute", ("file: forms/to-khai.pdf", "file: /etc/passwd")))
+case("form-file-address", P("form-file-address", ("file: forms/to-khai.pdf", "file: https://dichvucong.gov.vn/mau.pdf")))
+case("form-file-type", P("form-file-type", ("file: forms/to-khai.pdf", "file: forms/to-khai.exe")))
+case("form-file-outside-forms", P("form-file-outside-forms", ("file: forms/to-khai.pdf", "file: procedures/to-khai.pdf")))
+case("form-file-with-space-missing", P("form-file-with-space-missing", ("file: forms/to-khai.pdf", "file: forms/Tờ khai CT01.docx")))
+
 shutil.rmtree(root, ignore_errors=True)
 for name, files in cases.items():
     for rel, content in files.items():

@@ -84,6 +84,39 @@ class LegalDocument:
     amended_by: tuple[str, ...] = ()
     url: str | None = None
     note: str | None = None
+    looked_up: tuple[str, ...] = ()  # shared documents this text says the office looks up
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """What to bring when the office cannot look the paper up."""
+
+    originals: int = 0
+    certified_copies: int = 0
+    copies: int = 0
+    quantity_note: str | None = None
+    group: str = "submit"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The office reads the paper's data itself (group: lookup): from where, on what basis, and
+    what to bring when that fails."""
+
+    sources: tuple[str, ...]
+    basis: tuple[Mapping, ...] = ()  # {ref, articles}
+    fallback: Fallback | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+def _lookup(data: Mapping | None) -> Lookup | None:
+    if not data:
+        return None
+    fallback = data.get("fallback")
+    return _make(Lookup, {k: v for k, v in data.items() if k != "fallback"},
+                 fallback=_make(Fallback, fallback) if fallback is not None else None)
 
 
 @dataclass(frozen=True)
@@ -94,6 +127,7 @@ class SharedDocument:
     issued_by: str | None = None
     legal_basis: tuple[str, ...] = ()
     note: str | None = None
+    lookup: Lookup | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +168,17 @@ class Document:
     note: str | None = None
     valid_from: str | None = None
     valid_to: str | None = None
+    lookup: Lookup | None = None  # group lookup: its own, or the shared document's
+    times: str | None = None  # a number question the counts are multiplied by
+    pages: str | None = None  # a number question: pages of each copy
+
+    @property
+    def looked_up(self) -> bool:
+        return self.group == "lookup"
+
+    @property
+    def fallback(self) -> Fallback | None:
+        return self.lookup.fallback if self.lookup else None
 
     @property
     def alternatives(self) -> bool:
@@ -324,12 +369,21 @@ def _papers(doc: Mapping, shared: Mapping[str, SharedDocument]) -> tuple[Paper, 
                   form=freeze(doc.get("form"))),)
 
 
+UNKNOWN_PAPERS = "Chưa có thông tin chính thức về thành phần hồ sơ"
+
+
+def _document(d: Mapping, shared: Mapping[str, SharedDocument]) -> Document:
+    lookup = _lookup(d.get("lookup"))
+    if lookup is None and d.get("group") == "lookup" and d.get("ref") in shared:
+        lookup = shared[d["ref"]].lookup  # a shared document's lookup is inherited where it is referred to
+    papers = ((Paper(name=UNKNOWN_PAPERS),) if d.get("group") == "unknown" and not any(
+        k in d for k in ("name", "ref", "one_of")) else _papers(d, shared))
+    return _make(Document, {k: v for k, v in d.items() if k not in ("name", "ref", "one_of", "form", "lookup")},
+                 papers=papers, lookup=lookup)
+
+
 def _procedure(data: dict, path: str, shared: Mapping[str, SharedDocument]) -> Procedure:
-    docs = tuple(
-        _make(Document, {k: v for k, v in d.items() if k not in ("name", "ref", "one_of", "form")},
-              papers=_papers(d, shared))
-        for d in data["documents"]
-    )
+    docs = tuple(_document(d, shared) for d in data["documents"])
     channels = tuple(_make(Channel, {k: v for k, v in c.items() if k != "processing_time"},
                            processing_time=_time(c.get("processing_time")))
                      for c in data["channels"])
@@ -367,7 +421,8 @@ def build(result: CheckResult, root: Path) -> Catalogue:
 
     agencies = {rid: _make(Agency, d, hours=tuple(_make(Hours, h) for h in d.get("hours", [])))
                 for rid, d in records("agencies").items()}
-    shared = {rid: _make(SharedDocument, d) for rid, d in records("documents").items()}
+    shared = {rid: _make(SharedDocument, {k: v for k, v in d.items() if k != "lookup"}, lookup=_lookup(d.get("lookup")))
+              for rid, d in records("documents").items()}
     legal = {rid: _make(LegalDocument, d) for rid, d in records("legal").items()}
     procedures = {rid: _procedure(rec.data, rec.file.rel, shared)
                   for rid, rec in sorted(index.ids("procedures").items())}

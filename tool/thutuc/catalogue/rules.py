@@ -245,7 +245,12 @@ def shared_rules(index: Index, catalogue_root: Path) -> Iterator[Problem]:
                                   id=issuer.data["id"]))
         for i in range(len(_items(rec.data.get("legal_basis")))):
             yield from _ref(rec, ("legal_basis", i), index, "legal", NO_LEGAL)
+        if isinstance(rec.data.get("lookup"), dict):
+            yield from lookup_rules(rec, ("lookup",), rec.data["lookup"])
+            yield from _lookup_refs(rec, ("lookup",), rec.data["lookup"], index)
     for rec in index.ids("legal").values():
+        for i in range(len(_items(rec.data.get("looked_up")))):
+            yield from _ref(rec, ("looked_up", i), index, "documents", NO_SHARED)
         yield from _ref(rec, ("repealed_by",), index, "legal", NO_LEGAL)
         for i in range(len(_items(rec.data.get("amended_by")))):
             yield from _ref(rec, ("amended_by", i), index, "legal", NO_LEGAL)
@@ -348,6 +353,7 @@ def local_rules(rec: Record) -> Iterator[Problem]:
             bad_condition = True
             yield rec.problem(p, "error", message)
     yield from document_rules(rec)
+    yield from document_question_rules(rec, questions)
     yield from fee_rules(rec, questions)
     yield from channel_rules(rec)
     if not bad_condition:
@@ -366,6 +372,14 @@ def reference_rules(rec: Record, index: Index, root: Path) -> Iterator[Problem]:
                 yield from _form_rules(rec, ("documents", i, "one_of", j, "form"), alt["form"], root)
         if "form" in d:
             yield from _form_rules(rec, ("documents", i, "form"), d["form"], root)
+        if isinstance(d.get("lookup"), dict):
+            yield from _lookup_refs(rec, ("documents", i, "lookup"), d["lookup"], index)
+        elif d.get("group") == "lookup" and isinstance(d.get("ref"), str):
+            shared = index.ids("documents").get(d["ref"])
+            if shared is not None and not isinstance(shared.data.get("lookup"), dict):
+                yield rec.problem(("documents", i, "group"), "error",
+                                  _("group: lookup needs lookup: the shared document '{ref}' has none; add lookup: "
+                                    "here or to the shared document").format(ref=d["ref"]))
     for i in range(len(rec.data["channels"])):
         yield from _ref(rec, ("channels", i, "where"), index, "agencies", NO_AGENCY)
 
@@ -420,6 +434,8 @@ def question_rules(rec: Record) -> Iterator[Problem]:
         used |= conditions.keys_in(c)
     for fee in rec.data["fees"]:
         used |= {fee[k] for k in ("units", "times", "of") if k in fee}
+    for d in rec.data["documents"]:
+        used |= {d[k] for k in ("times", "pages") if isinstance(d.get(k), str)}
     for i, q in enumerate(rec.data.get("questions") or []):
         key, qtype = q["key"], q["type"]
         if key in seen:
@@ -448,18 +464,145 @@ def question_rules(rec: Record) -> Iterator[Problem]:
                 yield rec.problem(("questions", i, "default"), "error", problem)
 
 
+FORM_TYPES = (".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx")
+
+
+def form_path_problem(file: str, root: Path) -> str | None:
+    """What is wrong with a form.file path, in one sentence, or None when it names a form file
+    inside catalogue/forms/ (spaces in the name are fine)."""
+    shown = file if len(file) <= 80 else file[:77] + "…"
+    if "://" in file or file.startswith(("www.", "mailto:")):
+        return _("form.file '{file}' is an address; form.file is a file in catalogue/forms/ (put the address "
+                 "of the official form in form.source)").format(file=shown)
+    if file.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", file):
+        return _("form.file '{file}' is an absolute path; write it from the catalogue folder, e.g. "
+                 "forms/to-khai.pdf").format(file=shown)
+    if "\\" in file:
+        return _("form.file '{file}' uses \\; separate folders with /").format(file=shown)
+    if any(part == ".." for part in file.split("/")):
+        return _("form.file '{file}' contains '..'; form files must stay inside catalogue/forms/").format(file=shown)
+    if not file.startswith("forms/") or file == "forms/":
+        return _("form.file '{file}' must start with forms/: form files live in catalogue/forms/").format(file=shown)
+    if file != file.strip() or any(not c.isprintable() for c in file):
+        return _("form.file '{file}' starts or ends with a space or holds a control character; write the "
+                 "file name exactly").format(file=shown)
+    suffix = PurePosixPath(file).suffix.lower()
+    if suffix not in FORM_TYPES:
+        return _("form.file '{file}': {type} is not a form type; use one of {types}").format(
+            file=shown, type=f"'{suffix}'" if suffix else _("a name without an extension"), types=", ".join(FORM_TYPES))
+    forms = root / "forms"
+    if forms.is_symlink() or (forms.exists() and root.resolve() not in forms.resolve().parents):
+        return _("catalogue/forms/ is a link out of the catalogue; make it a real folder")
+    target = root / file
+    if target.resolve() != target.absolute() and forms.resolve() not in target.resolve().parents:
+        return _("form.file '{file}' is a link that leads out of catalogue/forms/; copy the file into forms/ "
+                 "instead").format(file=shown)
+    if target.is_dir():
+        return _("form.file '{file}' is a folder, not a file").format(file=shown)
+    return None
+
+
 def _form_rules(rec: Record, sub: tuple, form: dict, root: Path) -> Iterator[Problem]:
     file = form.get("file")
     if not isinstance(file, str):
         return
+    problem = form_path_problem(file, root)
+    if problem:
+        yield rec.problem(sub + ("file",), "error", problem)
+        return
     forms = (root / "forms").resolve()
     target = (root / file).resolve()
-    if forms not in target.parents or root.resolve() not in forms.parents:
-        yield rec.problem(sub + ("file",), "error", _("form path must stay inside catalogue/forms/"))
-    elif not target.is_file():
+    if not target.is_file():
         have = sorted(p.relative_to(root).as_posix() for p in forms.rglob("*") if p.is_file()) if forms.is_dir() else []
         yield rec.problem(sub + ("file",), "error", _("form file '{file}' does not exist{suggestion}").format(
             file=file, suggestion=suggest(file, have)))
+
+
+LOOKUP_OWN_QUANTITY = N_("a looked-up paper is not brought, so it has no {key}; put what to bring if the lookup "
+                         "fails under lookup.fallback")
+
+
+def lookup_rules(rec: Record, sub: tuple, lookup: dict) -> Iterator[Problem]:
+    """A lookup: object, in a procedure's document or a shared document (its own file only)."""
+    sources = _items(lookup.get("sources"))
+    if "chuyen_nganh" in sources and not lookup.get("note"):
+        yield rec.problem(sub + ("sources", sources.index("chuyen_nganh")), "error",
+                          _("chuyen_nganh (another sector database): name the database in lookup.note"))
+    fallback = lookup.get("fallback")
+    if isinstance(fallback, dict) and not any(fallback.get(k) for k in ("originals", "certified_copies", "copies",
+                                                                        "quantity_note")):
+        yield rec.problem(sub + ("fallback",), "error",
+                          _("the fallback says nothing to bring: give originals, certified_copies or copies "
+                            "(or quantity_note) for when the lookup fails"), at_key=True)
+    if "basis" not in lookup:
+        yield rec.problem(sub + ("sources",), "warning",
+                          _("a lookup without basis: cite the legal text that has the office look this paper up "
+                            "(basis: [{ref: …, articles: …}])"), at_key=True)
+
+
+def _lookup_refs(rec: Record, sub: tuple, lookup: dict, index: Index) -> Iterator[Problem]:
+    for i, b in enumerate(_items(lookup.get("basis"))):
+        if isinstance(b, dict):
+            yield from _ref(rec, sub + ("basis", i, "ref"), index, "legal", NO_LEGAL)
+
+
+def document_question_rules(rec: Record, questions: dict[str, dict]) -> Iterator[Problem]:
+    """times and pages name number questions."""
+    for i, d in enumerate(rec.data["documents"]):
+        for k in ("times", "pages"):
+            key = d.get(k)
+            if not isinstance(key, str):
+                continue
+            q = questions.get(key)
+            if q is None:
+                yield rec.problem(("documents", i, k), "error", _("no question has key '{key}'{suggestion}").format(
+                    key=key, suggestion=suggest(key, questions)))
+            elif q["type"] != "number":
+                yield rec.problem(("documents", i, k), "error",
+                                  _("question '{key}' must be of type number").format(key=key))
+
+
+QUANTITY_KEYS = ("originals", "certified_copies", "copies", "quantity_note")
+
+
+def _group_rules(rec: Record, i: int, d: dict, count: int) -> Iterator[Problem]:
+    group = d["group"]
+    at = ("documents", i)
+    if "lookup" in d and group != "lookup":
+        yield rec.problem(at + ("lookup",), "error",
+                          _("lookup only goes with group: lookup (the office looks the paper up); "
+                            "change the group or remove lookup"), at_key=True)
+    if group == "lookup":
+        if "lookup" not in d and "ref" not in d:
+            yield rec.problem(at + ("group",), "error",
+                              _("group: lookup needs lookup: {sources: [...], basis: [...], fallback: {...}} saying "
+                                "where the office reads the data (or a ref to a shared document that has lookup)"))
+        for k in QUANTITY_KEYS:
+            if k in d:
+                yield rec.problem(at + (k,), "error", _(LOOKUP_OWN_QUANTITY).format(key=k), at_key=True)
+        if isinstance(d.get("lookup"), dict):
+            yield from lookup_rules(Record(rec.file, at, d), ("lookup",), d["lookup"])
+    elif group == "prepared":
+        for k in QUANTITY_KEYS + ("times", "pages"):
+            if k in d:
+                yield rec.problem(at + (k,), "error",
+                                  _("a paper the office prepares at the counter (group: prepared) has no quantity; "
+                                    "remove {key}").format(key=k), at_key=True)
+    elif group == "unknown":
+        if d["id"] != "unknown":
+            yield rec.problem(at + ("id",), "error", _("the document of group: unknown has id: unknown"))
+        if count != 1:
+            yield rec.problem(at + ("group",), "error",
+                              _("group: unknown (the record does not list the papers) must be the only document; "
+                                "remove it or the other documents"))
+        extra = [k for k in d if k not in ("id", "group", "note", "editor_note", "source")]
+        for k in extra:
+            yield rec.problem(at + (k,), "error",
+                              _("{key} does not go with group: unknown (only id, group and note)").format(key=k),
+                              at_key=True)
+        yield rec.problem(at + ("group",), "warning",
+                          _("the papers of this procedure are unknown: find the national record and list them"),
+                          topic="unknown")
 
 
 def document_rules(rec: Record) -> Iterator[Problem]:
@@ -470,8 +613,11 @@ def document_rules(rec: Record) -> Iterator[Problem]:
             yield rec.problem(("documents", i, "id"), "error",
                               _("document id '{id}' is used twice").format(id=d["id"]))
         seen.add(d["id"])
+        yield from _group_rules(rec, i, d, len(rec.data["documents"]))
         kinds = [k for k in ("name", "ref", "one_of") if k in d]
-        if len(kinds) != 1:
+        if d["group"] == "unknown":
+            pass  # reported by _group_rules when it has a name
+        elif len(kinds) != 1:
             message = (_("a document needs exactly one of name, ref (a shared document) or one_of "
                          "(alternatives); found {keys}") if kinds
                        else _("a document needs exactly one of name, ref (a shared document) or one_of "
@@ -481,7 +627,7 @@ def document_rules(rec: Record) -> Iterator[Problem]:
             if ("name" in alt) == ("ref" in alt):
                 yield rec.problem(("documents", i, "one_of", j), "error",
                                   _("each alternative needs exactly one of name or ref"), at_key=True)
-        if not any(d.get(k) for k in ("originals", "certified_copies", "copies", "quantity_note")):
+        if d["group"] in ("submit", "show") and not any(d.get(k) for k in QUANTITY_KEYS):
             yield rec.problem(("documents", i), "warning",
                               _("quantity unknown: give originals, certified_copies or copies "
                                 "(or quantity_note)"), at_key=True, topic="unknown")
