@@ -101,3 +101,84 @@ def hours_text(agency: Agency) -> str:
     if not agency.hours:
         return ""
     return "; ".join(f"{vi.days_list(x.days)}: {x.open} – {x.close}" for x in agency.hours)
+
+
+# --- time limits (processing_time, its cases and stages, results) ---------------------------------
+
+# What starts the clock, when it is more than one thing: "tính từ khi nhận đủ hồ sơ hợp lệ và nộp lệ phí".
+_START_PARTS = {"complete_file": "nhận đủ hồ sơ hợp lệ", "payment": "nộp lệ phí"}
+NOT_PUBLISHED = "Trang của thủ tục này chưa được công bố."
+
+
+def starts_text(starts: tuple[str, ...], note: str | None = None) -> str:
+    """'kể từ ngày nhận đủ hồ sơ hợp lệ' (one start), 'tính từ khi nhận đủ hồ sơ hợp lệ và nộp lệ
+    phí' (all of several); 'other' is told by the note. Empty when nothing is said."""
+    if len(starts) == 1 and starts[0] in vi.STARTS:
+        return vi.STARTS[starts[0]]
+    parts = [_START_PARTS[s] for s in starts if s in _START_PARTS]
+    if "other" in starts and note:
+        parts.append(note)
+    return "tính từ khi " + " và ".join(parts) if parts else ""
+
+
+def time_limit(unit: str, amount: int | None, cutoff: str | None, starts: tuple[str, ...] = (),
+               starts_note: str | None = None, what: str | None = None) -> str:
+    """A time limit in words, the same on the page, the checklists and the export:
+    '07 ngày làm việc tính từ khi nhận đủ hồ sơ hợp lệ và nộp lệ phí (biển số trúng đấu giá).'"""
+    if len(starts) <= 1:
+        text = vi.time_limit(unit, amount, cutoff, starts[0] if starts else None)
+        if starts_note:
+            text = text[:-1] + f" ({starts_note})."
+    else:
+        text = vi.time_limit(unit, amount, cutoff)
+        said = starts_text(starts, starts_note)
+        if said and unit not in ("same_day", "unknown"):
+            text = text[:-1] + f" {said}."
+        if starts_note and "other" not in starts:
+            text = text[:-1] + f" ({starts_note})."
+    if what:
+        text = text[:-1] + f" — trường hợp: {what}."
+    return text
+
+
+def limit_text(lim) -> str:
+    """The time that applies (thutuc.catalogue.times.Limit) in words."""
+    return time_limit(lim.unit, lim.amount, lim.cutoff, lim.starts, lim.time.starts_note, lim.what)
+
+
+def processing_time_text(t) -> str:
+    """A ProcessingTime's own (base) time in words."""
+    return time_limit(t.unit, t.amount, t.cutoff, t.starts, t.starts_note)
+
+
+def case_text(case, time, proc: Procedure) -> str:
+    """One of a time's cases: 'Nếu <case>: 07 ngày làm việc …'."""
+    head = case.what or ("Nếu " + describe_condition(case.when, proc))
+    return f"{head}: {time_limit(case.unit, case.amount, case.cutoff, time.starts, time.starts_note)}"
+
+
+def otherwise_text(time) -> str:
+    """The base time of a time that has cases: 'Các trường hợp khác: 02 ngày làm việc …'."""
+    return f"Các trường hợp khác: {processing_time_text(time)}"
+
+
+def stage_text(stage) -> str:
+    """A sub-deadline: '01 ngày làm việc: kiểm tra hồ sơ'."""
+    return f"{stage['amount']:02d} {vi.TIME_UNITS[stage['unit']]}: {stage['what']}"
+
+
+def result_name(result) -> str:
+    """'Biển số xe (mã KQ.G01.000015)'."""
+    return result.name + (f" (mã {result.code})" if result.code else "")
+
+
+def source_text(source: str | None) -> str:
+    return f"Nguồn: {source}" if source else ""
+
+
+def saturday_text(hours) -> str:
+    """'Sáng thứ Bảy: 07:30 – 11:30 (nhận hồ sơ và tính vào thời hạn theo giờ; không tính là ngày làm việc)'."""
+    if not hours:
+        return ""
+    shown = ", ".join(f"{a.strftime('%H:%M')} – {b.strftime('%H:%M')}" for a, b in hours)
+    return f"Sáng thứ Bảy: {shown} (tính vào thời hạn theo giờ; không tính là ngày làm việc)"

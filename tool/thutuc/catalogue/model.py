@@ -190,16 +190,43 @@ class Document:
 
 
 @dataclass(frozen=True)
+class TimeCase:
+    """A case with its own time limit (processing_time.cases): the first that holds applies."""
+
+    when: Mapping
+    unit: str
+    amount: int | None = None
+    cutoff: str | None = None
+    what: str | None = None
+    note: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class ProcessingTime:
     unit: str
     amount: int | None = None
     cutoff: str | None = None
-    starts: str | None = None
+    starts: tuple[str, ...] = ()  # all must have happened: (complete_file, payment)
     starts_note: str | None = None
     max_extension: int | None = None
     stages: tuple[Mapping, ...] = ()
+    cases: tuple[TimeCase, ...] = ()
     note: str | None = None
     source: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the applicant receives; with its own condition and time limit where it has them."""
+
+    name: str
+    code: str | None = None
+    when: Mapping | None = None
+    processing_time: ProcessingTime | None = None
+    form: Mapping | None = None
+    source: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -263,7 +290,7 @@ class Procedure:
     channels: tuple[Channel, ...]
     processing_time: ProcessingTime
     fees: tuple[Fee, ...]
-    results: tuple[Mapping, ...]
+    results: tuple[Result, ...]
     legal_basis: tuple[Mapping, ...]  # {ref, articles}
     lifecycle: Lifecycle
     source_path: str
@@ -355,7 +382,17 @@ class LazyProcedures(Mapping):
 
 
 def _time(data: Mapping | None) -> ProcessingTime | None:
-    return _make(ProcessingTime, data) if data else None
+    if not data:
+        return None
+    starts = data.get("starts")
+    return _make(ProcessingTime, {k: v for k, v in data.items() if k not in ("starts", "cases")},
+                 starts=tuple([starts] if isinstance(starts, str) else starts or ()),
+                 cases=tuple(_make(TimeCase, c) for c in data.get("cases") or ()))
+
+
+def _result(data: Mapping) -> Result:
+    return _make(Result, {k: v for k, v in data.items() if k != "processing_time"},
+                 processing_time=_time(data.get("processing_time")))
 
 
 def _papers(doc: Mapping, shared: Mapping[str, SharedDocument]) -> tuple[Paper, ...]:
@@ -391,7 +428,8 @@ def _procedure(data: dict, path: str, shared: Mapping[str, SharedDocument]) -> P
     return _make(
         Procedure,
         {k: v for k, v in data.items() if k not in ("documents", "channels", "processing_time", "fees",
-                                                   "questions", "lifecycle", "agencies")},
+                                                   "questions", "lifecycle", "agencies", "results")},
+        results=tuple(_result(r) for r in data["results"]),
         deciding=agencies["deciding"], receiving=agencies["receiving"],
         coordinating=tuple(agencies.get("coordinating", ())),
         documents=docs, channels=channels, processing_time=_time(data["processing_time"]),

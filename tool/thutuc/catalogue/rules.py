@@ -394,6 +394,25 @@ def _conditions(data: dict) -> Iterator[tuple[tuple, dict]]:
         for j, ex in enumerate(fee.get("exemptions") or []):
             if "when" in ex:
                 yield ("fees", i, "exemptions", j, "when"), ex["when"]
+    for sub, time in _times(data):
+        for j, case in enumerate(_items(time.get("cases"))):
+            if isinstance(case, dict) and "when" in case:
+                yield sub + ("cases", j, "when"), case["when"]
+    for i, result in enumerate(_items(data.get("results"))):
+        if isinstance(result, dict) and "when" in result:
+            yield ("results", i, "when"), result["when"]
+
+
+def _times(data: dict) -> Iterator[tuple[tuple, dict]]:
+    """Every processing_time of a procedure: its own, each channel's, each result's."""
+    if isinstance(data.get("processing_time"), dict):
+        yield ("processing_time",), data["processing_time"]
+    for i, ch in enumerate(_items(data.get("channels"))):
+        if isinstance(ch, dict) and isinstance(ch.get("processing_time"), dict):
+            yield ("channels", i, "processing_time"), ch["processing_time"]
+    for i, result in enumerate(_items(data.get("results"))):
+        if isinstance(result, dict) and isinstance(result.get("processing_time"), dict):
+            yield ("results", i, "processing_time"), result["processing_time"]
 
 
 def lifecycle_rules(rec: Record, index: Index, today: dt.date) -> Iterator[Problem]:
@@ -690,18 +709,35 @@ def fee_rules(rec: Record, questions: dict[str, dict]) -> Iterator[Problem]:
             yield at.problem(("kind",), "warning", _("fee has no source: cite the legal article or page"))
 
 
-def _time_rules(rec: Record, sub: tuple, time: dict) -> Iterator[Problem]:
+def _unit_rules(rec: Record, sub: tuple, time: dict) -> Iterator[Problem]:
     unit = time["unit"]
-    if unit == "unknown":
-        yield rec.problem(sub + ("unit",), "warning", _("processing time unknown: find the source and fill it in"),
-                          topic="unknown")
     if unit in ("same_day", "unknown") and "amount" in time:
         yield rec.problem(sub + ("amount",), "error", _("amount does not go with unit: {unit}").format(unit=unit))
     if "cutoff" in time and unit != "same_day":
         yield rec.problem(sub + ("cutoff",), "error", _("cutoff only goes with unit: same_day"))
-    if unit not in ("unknown",) and "source" not in time:
+
+
+def _time_rules(rec: Record, sub: tuple, time: dict, sourced: bool = False) -> Iterator[Problem]:
+    """``sourced``: a source above (the procedure's time, for a result's own time) covers it."""
+    unit = time["unit"]
+    if unit == "unknown":
+        yield rec.problem(sub + ("unit",), "warning", _("processing time unknown: find the source and fill it in"),
+                          topic="unknown")
+    yield from _unit_rules(rec, sub, time)
+    if unit not in ("unknown",) and "source" not in time and not sourced:
         yield rec.problem(sub + ("unit",), "warning",
                           _("time limit has no source: cite the legal article or page"))
+    starts = time.get("starts")
+    if isinstance(starts, list) and "other" in starts and "starts_note" not in time:
+        yield rec.problem(sub + ("starts",), "warning",
+                          _("starts names 'other': say what starts the clock in starts_note"))
+    for j, case in enumerate(_items(time.get("cases"))):
+        yield from _unit_rules(rec, sub + ("cases", j), case)
+        if case.get("unit") == time["unit"] and case.get("amount") == time.get("amount") \
+                and case.get("cutoff") == time.get("cutoff"):
+            yield rec.problem(sub + ("cases", j, "unit"), "warning",
+                              _("this case gives the same time as the time it is part of; remove it or "
+                                "correct the time"))
 
 
 def channel_rules(rec: Record) -> Iterator[Problem]:
@@ -724,6 +760,10 @@ def channel_rules(rec: Record) -> Iterator[Problem]:
                               topic="unknown")
         if "processing_time" in ch:
             yield from _time_rules(rec, ("channels", i, "processing_time"), ch["processing_time"])
+    for i, result in enumerate(rec.data["results"]):
+        if "processing_time" in result:
+            yield from _time_rules(rec, ("results", i, "processing_time"), result["processing_time"],
+                                   sourced="source" in result)
 
 
 def _describe(answers: dict) -> str:
@@ -761,6 +801,35 @@ def reachability(rec: Record, questions: dict[str, dict], conds: list) -> Iterat
                               "the conditions"))
             yield rec.problem(("documents",), "error", message.format(answers=_describe(empty_for)), at_key=True)
     yield from _fee_coverage(rec, space)
+    yield from _time_reachability(rec, space)
+
+
+def _time_reachability(rec: Record, space: conditions.Space) -> Iterator[Problem]:
+    """Every result and every time case with a condition applies for some answers, and some
+    result applies for every answers."""
+    results = rec.data["results"]
+    checks = [(("results", i, "when"), r["when"], _("no answers give this result: the condition can never hold"))
+              for i, r in enumerate(results) if "when" in r]
+    for sub, time in _times(rec.data):
+        checks += [(sub + ("cases", j, "when"), c["when"],
+                    _("no answers make this case apply: the condition can never hold"))
+                   for j, c in enumerate(time.get("cases") or [])]
+    for sub, cond, message in checks:
+        try:
+            if not space.satisfiable(cond):
+                yield rec.problem(sub, "error", message)
+        except conditions.TooManyCombinations:
+            yield rec.problem(sub, "warning", _("not examined: too many combinations of answers to tell whether "
+                                                "this condition ever holds; check it by hand"))
+    if all("when" in r for r in results):
+        try:
+            none_for = space.find(fail=[r["when"] for r in results])
+        except conditions.TooManyCombinations:
+            return
+        if none_for is not None:
+            yield rec.problem(("results",), "error", _("no result is given when {answers}; add a result for that "
+                                                       "case or change the conditions").format(
+                answers=_describe(none_for) if none_for else _("any answers")), at_key=True)
 
 
 def _fee_coverage(rec: Record, space: conditions.Space) -> Iterator[Problem]:

@@ -29,9 +29,11 @@ from thutuc.catalogue.model import (
     Document,
     Procedure,
     ProcessingTime,
+    Result,
 )
+from thutuc.catalogue.times import Limit, procedure_limit, results_for
 from thutuc.checklist.tailor import AnswerError, documents_for, read_answers
-from thutuc.checklist.workdays import Calendar, Due, due, vietnam_calendar
+from thutuc.checklist.workdays import SATURDAY_MORNING, Calendar, Due, due, vietnam_calendar
 from thutuc.i18n import _
 from thutuc.wording import quantity
 
@@ -48,6 +50,17 @@ class Applicant:
     address: str = ""
     phone: str = ""
     email: str = ""
+
+
+@dataclass(frozen=True)
+class ResultDue:
+    """One result with the time limit that applies to it and the moment it is due."""
+
+    result: Result
+    limit: Limit
+    due: Due | None
+    own: bool  # its own time, not the procedure's
+    conditional: bool  # the generic list: given only in some cases
 
 
 @dataclass(frozen=True)
@@ -70,6 +83,13 @@ class Checklist:
     url: str | None
     legal_basis: tuple[str, ...]  # "Luật 60/2014/QH13", for the counter's slips
     calendar: Calendar = field(repr=False)
+    limit: Limit | None = None  # the time that applies (channel, then case); None only if made by hand
+    results: tuple[ResultDue, ...] = ()  # each result this applicant gets, with its own due date
+
+    @property
+    def published(self) -> bool:
+        """The procedure's page is on the site (drafts and unlisted procedures have none)."""
+        return self.procedure.listed
 
     @property
     def total(self) -> tuple[int, bool]:
@@ -240,11 +260,19 @@ def find_procedure(cat: Catalogue, key: str) -> Procedure:
 
 
 def office_calendar(cat: Catalogue, agency: Agency, around: dt.date) -> Calendar:
-    """The Vietnamese public holidays around a date, corrected by the catalogue's calendar."""
+    """The Vietnamese public holidays around a date, corrected by the catalogue's calendar.
+
+    Saturday office hours: the agency's morning hours on "sat" where it lists them, else
+    07:30–11:30 when the calendar says ``saturday_morning: true``; none otherwise."""
     cal = cat.calendar.get("calendar", cat.calendar) if cat.calendar else {}
     hours = tuple(sorted((dt.time.fromisoformat(h.open), dt.time.fromisoformat(h.close))
                          for h in agency.hours if "mon" in h.days)) or None
     kwargs = {"hours": hours} if hours else {}
+    noon = dt.time(12, 0)  # Saturday afternoons are never office hours, whatever a list says
+    saturday = tuple(sorted((dt.time.fromisoformat(h.open), min(dt.time.fromisoformat(h.close), noon))
+                            for h in agency.hours if "sat" in h.days and dt.time.fromisoformat(h.open) < noon))
+    if saturday or cal.get("saturday_morning"):
+        kwargs["saturday"] = saturday or SATURDAY_MORNING
     return vietnam_calendar(
         (around.year, around.year + 1),  # a due date is never further away
         days_off={d["date"]: d["reason"] for d in cal.get("days_off", ())},
@@ -273,9 +301,17 @@ def make(cat: Catalogue, proc: Procedure, answers: Mapping[str, Any] | None, cha
     agency = cat.agencies[next((c.where for c in proc.channels if c.kind == channel and c.where), proc.receiving)]
     time = proc.time_for(channel)
     cal = office_calendar(cat, agency, on)
-    cutoff = dt.time.fromisoformat(time.cutoff) if time.cutoff else None
-    when_due = due(cal, submitted, time.unit, time.amount, cutoff)
-    site = cat.office.get("site_url")
+
+    def due_for(lim: Limit) -> Due | None:
+        cutoff = dt.time.fromisoformat(lim.cutoff) if lim.cutoff else None
+        return due(cal, submitted, lim.unit, lim.amount, cutoff)
+
+    lim = procedure_limit(proc, channel, answers)
+    when_due = due_for(lim)
+    results = tuple(ResultDue(r.result, r.limit, due_for(r.limit) if r.own else when_due, r.own, r.conditional)
+                    for r in results_for(proc, channel, answers))
+    # drafts and unlisted procedures have no page on the site: no address, no QR code
+    site = cat.office.get("site_url") if proc.listed else None
     return Checklist(
         kind=kind, procedure=proc, office=cat.office, receiving=agency, channel=channel,
         applicant=applicant, answers=None if answers is None else dict(answers), documents=docs,
@@ -283,6 +319,7 @@ def make(cat: Catalogue, proc: Procedure, answers: Mapping[str, Any] | None, cha
         code=encode(proc, cat.version, channel, submitted, answers), version=cat.version,
         url=(site.rstrip("/") + f"/thu-tuc/{proc.id}/") if site else None, calendar=cal,
         legal_basis=tuple(f"{cat.legal[b['ref']].type} {cat.legal[b['ref']].number}" for b in proc.legal_basis),
+        limit=lim, results=results,
     )
 
 
@@ -308,6 +345,18 @@ def doc_json(d: Document, conditional: bool) -> dict:
     }
 
 
+def limit_json(lim: Limit) -> dict:
+    """The time that applies, with where it comes from (the case, the source) and its stages."""
+    from thutuc.wording import limit_text, stage_text
+
+    t = lim.time
+    return {"unit": lim.unit, "amount": lim.amount, "cutoff": lim.cutoff, "starts": list(t.starts),
+            "case": None if lim.case is None else {"what": lim.case.what, "index": t.cases.index(lim.case)},
+            "source": lim.source, "text": limit_text(lim),
+            "stages": [{"amount": x["amount"], "unit": x["unit"], "what": x["what"], "text": stage_text(x)}
+                       for x in t.stages]}
+
+
 def to_json(cl: Checklist) -> dict:
     amount, known = cl.total
     days_off = sorted((d, n) for d, n in cl.calendar.days_off.items()
@@ -325,12 +374,17 @@ def to_json(cl: Checklist) -> dict:
         "missing": [doc_json(d, False) for d in cl.missing],
         "fees": [f.as_json() for f in cl.fees],
         "total": {"amount": amount, "complete": known, "text": vi.money(amount)},
-        "processing_time": {"unit": cl.time.unit, "amount": cl.time.amount, "cutoff": cl.time.cutoff},
+        "processing_time": limit_json(cl.limit),
+        "results": [{"name": r.result.name, "code": r.result.code, "conditional": r.conditional,
+                     "own_time": r.own, "processing_time": limit_json(r.limit),
+                     "due": r.due.as_json() if r.due else None} for r in cl.results],
+        "published": cl.published,
         "submitted": cl.submitted.isoformat(),
         "due": cl.due.as_json() if cl.due else None,
         "calendar": {
             "sources": list(cl.calendar.sources),
             "office_hours": [[a.strftime("%H:%M"), b.strftime("%H:%M")] for a, b in cl.calendar.hours],
+            "saturday_hours": [[a.strftime("%H:%M"), b.strftime("%H:%M")] for a, b in cl.calendar.saturday],
             "days_off": [{"date": d.isoformat(), "name": n} for d, n in days_off],
             "working_weekend_days": [{"date": d.isoformat(), "name": n} for d, n in sorted(cl.calendar.working.items())
                                      if cl.submitted.date().year - 1 <= d.year <= cl.submitted.date().year + 1],

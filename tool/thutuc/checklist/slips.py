@@ -12,7 +12,20 @@ from dataclasses import dataclass, field
 from thutuc import vi
 from thutuc.catalogue.model import Document
 from thutuc.checklist.make import Checklist
-from thutuc.wording import condition_text, describe_condition, papers_text, quantity
+from thutuc.wording import (
+    NOT_PUBLISHED,
+    case_text,
+    condition_text,
+    describe_condition,
+    limit_text,
+    otherwise_text,
+    papers_text,
+    quantity,
+    result_name,
+    saturday_text,
+    stage_text,
+    starts_text,
+)
 
 
 @dataclass(frozen=True)
@@ -118,16 +131,71 @@ def fee_table(cl: Checklist) -> list:
 
 
 def time_text(cl: Checklist) -> str:
-    return "Thời hạn giải quyết: " + vi.time_limit(cl.time.unit, cl.time.amount, cl.time.cutoff, cl.time.starts)
+    return "Thời hạn giải quyết: " + limit_text(cl.limit)
+
+
+def _moment(at) -> str:
+    return f"trước {at.strftime('%H giờ %M')}, {vi.WEEKDAYS[at.weekday()]}, {vi.date(at.date())}"
+
+
+def _submitted(cl: Checklist) -> str:
+    return f"nếu nộp đủ hồ sơ lúc {cl.submitted.strftime('%H:%M')} ngày {vi.date(cl.submitted.date())}"
 
 
 def due_text(cl: Checklist) -> str:
     if cl.due is None:
         return "Ngày hẹn trả kết quả: cán bộ tiếp nhận sẽ ghi trên giấy hẹn."
-    at = cl.due.at
-    return (f"Ngày hẹn trả kết quả: trước {at.strftime('%H giờ %M')}, {vi.WEEKDAYS[at.weekday()]}, "
-            f"{vi.date(at.date())} (nếu nộp đủ hồ sơ lúc {cl.submitted.strftime('%H:%M')} ngày "
-            f"{vi.date(cl.submitted.date())}).")
+    return f"Ngày hẹn trả kết quả: {_moment(cl.due.at)} ({_submitted(cl)})."
+
+
+def own_times(cl: Checklist) -> bool:
+    """Some result has its own time limit: each gets its own date."""
+    return any(r.own for r in cl.results)
+
+
+def time_blocks(cl: Checklist) -> list:
+    """The time limit, its cases (generic list), stages, results and due dates: the checklist's
+    "Thời hạn" section."""
+    generic = cl.answers is None
+    t = cl.limit.time
+    blocks: list = [Heading("Thời hạn"), Para(time_text(cl))]
+    if generic and t.cases:
+        blocks += [Para("- " + case_text(c, t, cl.procedure), small=True) for c in t.cases]
+    if t.stages:
+        blocks.append(Para("Các bước theo quy định: " + "; ".join(stage_text(x) for x in t.stages) + ".", small=True))
+    if own_times(cl):
+        rows = []
+        for r in cl.results:
+            lim = r.limit
+            shown = ("Tùy trường hợp" if generic and lim.time.cases else limit_text(lim))
+            when = ("" if generic else (_moment(r.due.at) if r.due else "Cán bộ ghi trên giấy hẹn"))
+            name = result_name(r.result)
+            if r.conditional:
+                name = f"Nếu {describe_condition(r.result.when, cl.procedure)}: {name}"
+            rows.append((name, shown) + ((when,) if not generic else ()))
+            if generic and lim.time.cases:
+                rows += [("", "- " + case_text(c, lim.time, cl.procedure)) + (() if generic else ("",))
+                         for c in lim.time.cases]
+        columns = (("Kết quả", 0.34), ("Thời hạn", 0.66)) if generic else \
+            (("Kết quả", 0.30), ("Thời hạn", 0.40), ("Ngày hẹn trả", 0.30))
+        blocks.append(Table(columns, tuple(rows)))
+        if not generic:
+            blocks.append(Para(f"Ngày hẹn trả theo từng kết quả ({_submitted(cl)}).", small=True))
+    else:
+        if cl.results:
+            blocks.append(Para("Kết quả: " + "; ".join(
+                (f"Nếu {describe_condition(r.result.when, cl.procedure)}: " if r.conditional else "")
+                + result_name(r.result) for r in cl.results) + ".", small=True))
+        if not generic:
+            blocks.append(Para(due_text(cl), bold=True))
+    if not generic:
+        skipped = sorted({x for r in cl.results if r.due for x in r.due.skipped} | set(cl.due.skipped if cl.due else ()))
+        if skipped:
+            blocks.append(Para("Đã trừ các ngày nghỉ: " + "; ".join(f"{vi.date(d)} ({n})" for d, n in skipped) + ".",
+                               small=True))
+    if cl.calendar.saturday:
+        blocks.append(Para(saturday_text(cl.calendar.saturday) + ".", small=True))
+    return blocks
 
 
 def where_fields(cl: Checklist) -> Fields:
@@ -189,6 +257,8 @@ def citizen(cl: Checklist) -> Slip:
     if cl.url:
         blocks.append(Qr(cl.url, "Xem thủ tục trên web"))
     blocks.append(Para(p.title, bold=True))
+    if not cl.published:
+        blocks.append(Para(NOT_PUBLISHED, italic=True))
     meta = " · ".join(x for x in (f"Mã thủ tục: {p.code}" if p.code else "",
                                    f"Cách nộp: {vi.CHANNELS[cl.channel]}") if x)
     blocks.append(Para(meta, small=True))
@@ -199,12 +269,7 @@ def citizen(cl: Checklist) -> Slip:
     blocks += answer_fields(cl)
     blocks += document_tables(cl, checkbox=True)
     blocks += fee_table(cl)
-    blocks += [Heading("Thời hạn"), Para(time_text(cl))]
-    if not generic:
-        blocks.append(Para(due_text(cl), bold=True))
-        if cl.due and cl.due.skipped:
-            skipped = "; ".join(f"{vi.date(d)} ({n})" for d, n in cl.due.skipped)
-            blocks.append(Para(f"Đã trừ các ngày nghỉ: {skipped}.", small=True))
+    blocks += time_blocks(cl)
     blocks += [Heading("Nơi nộp và nhận kết quả"), where_fields(cl)]
     return Slip(tuple(blocks), footer(cl), f"Danh sách giấy tờ — {p.title}")
 
@@ -236,11 +301,22 @@ def receipt(cl: Checklist) -> Slip:
     """Giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
     p = cl.procedure
     docs = tuple((str(i), paper_cell(d, False, cl), quantity(d)) for i, (d, c) in enumerate(cl.documents, 1) if not c)
-    t = cl.time
-    legal = "trong ngày" if t.unit == "same_day" else (
-        "chưa có thông tin" if t.unit == "unknown" else f"{t.amount:02d} {vi.TIME_UNITS[t.unit]}")
-    returned = (f"{cl.due.at.strftime('%H giờ %M phút')}, ngày {vi.date(cl.due.at.date())}" if cl.due
+    def legal_time(lim) -> str:
+        text = "trong ngày" if lim.unit == "same_day" else (
+            "chưa có thông tin" if lim.unit == "unknown" else f"{lim.amount:02d} {vi.TIME_UNITS[lim.unit]}")
+        said = starts_text(lim.starts, lim.time.starts_note) if lim.unit not in ("same_day", "unknown") else ""
+        return text + (f", {said}" if said else "") + (f" ({lim.what})" if lim.what else "")
+
+    def moment(d) -> str:
+        return (f"{d.at.strftime('%H giờ %M phút')}, ngày {vi.date(d.at.date())}" if d
                 else "…… giờ …… phút, ngày ……/……/……")
+
+    if own_times(cl):
+        legal = "; ".join(f"{result_name(r.result)}: {legal_time(r.limit)}" for r in cl.results)
+        returned = "; ".join(f"{result_name(r.result)}: {moment(r.due)}" for r in cl.results)
+    else:
+        legal, returned = legal_time(cl.limit), moment(cl.due)
+    stages = cl.limit.time.stages
     amount, complete = cl.total
     blocks = [
         NationalHeader(cl.receiving.name, place_date(cl)),
@@ -253,6 +329,7 @@ def receipt(cl: Checklist) -> Slip:
         Fields((
             ("2. Số lượng hồ sơ", f"{p.sets or 1:02d} bộ"),
             ("3. Thời gian giải quyết theo quy định", legal),
+        ) + ((("Các bước giải quyết", "; ".join(stage_text(x) for x in stages)),) if stages else ()) + (
             ("4. Thời gian nhận hồ sơ", f"{cl.submitted.strftime('%H giờ %M phút')}, ngày {vi.date(cl.submitted.date())}"),
             ("5. Thời gian trả kết quả", returned),
             ("6. Nơi nhận kết quả", cl.receiving.name + (f", {cl.receiving.address}" if cl.receiving.address else "")),

@@ -8,7 +8,14 @@ Rules (see shared/reference/vietnam-procedures.md §4):
   (Civil Code 2015, art. 148(5));
 - "same day" procedures with a cut-off (15:00 for certification and civil status): a file received
   after the cut-off, or on a day off, is done on the next working day;
-- hours are counted within office hours on working days.
+- hours are counted within office hours on working days;
+- where the office works Saturday mornings (calendar.saturday_morning, or an agency's hours on
+  "sat"), those hours are office hours too: a count in working hours runs through them, and a
+  same-day file received then is done that morning; no due time falls on a Saturday afternoon.
+  Counts in working days do not count Saturdays: the working days of the law are Monday to
+  Friday, and a desk open on Saturday morning serves people sooner without changing the time
+  limit the law gives (a due date that counted Saturdays would promise less than the law does,
+  and differ between offices for the same procedure).
 
 Everything here is pure: the calendar is a value, so tests can pass any calendar they like.
 """
@@ -21,6 +28,7 @@ from functools import lru_cache
 from typing import Iterable, Mapping
 
 DEFAULT_HOURS = ((dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0)))
+SATURDAY_MORNING = ((dt.time(7, 30), dt.time(11, 30)),)  # calendar.saturday_morning: true
 # The years whose public holidays are known: the `holidays` package computes Vietnam's (lunar Tết
 # included) from 1901 to 2100 (tests/test_bad_inputs.py checks this against the package); before
 # 1970 its table is not today's law anyway. A date outside cannot be given a due date honestly.
@@ -44,11 +52,25 @@ class Calendar:
     hours: tuple[tuple[dt.time, dt.time], ...] = DEFAULT_HOURS  # office hours on a working day
     sources: tuple[str, ...] = ()
     last: dt.date | None = None  # the last day whose days off are known (None: any day)
+    saturday: tuple[tuple[dt.time, dt.time], ...] = ()  # office hours on a Saturday not worked in full
 
     def is_working_day(self, day: dt.date) -> bool:
+        """A legal working day: what counts in working days (never a Saturday morning desk)."""
         if day in self.days_off:
             return False
         return day in self.working or day.weekday() < 5
+
+    def hours_on(self, day: dt.date) -> tuple[tuple[dt.time, dt.time], ...]:
+        """Office hours on this day: a working day's, a Saturday morning's, or none."""
+        if self.is_working_day(day):
+            return self.hours
+        if day.weekday() == 5 and day not in self.days_off:
+            return self.saturday
+        return ()
+
+    def closing_on(self, day: dt.date) -> dt.time:
+        hours = self.hours_on(day)
+        return hours[-1][1] if hours else self.closing
 
     @property
     def closing(self) -> dt.time:
@@ -101,24 +123,27 @@ def same_day(cal: Calendar, received: dt.datetime, cutoff: dt.time | None) -> dt
     day = received.date()
     if cal.is_working_day(day) and (cutoff is None or received.time() <= cutoff):
         return day
+    if (not cal.is_working_day(day) and cal.hours_on(day) and received.time() < cal.closing_on(day)
+            and (cutoff is None or received.time() <= cutoff)):
+        return day  # a Saturday morning desk: done before it closes
     return next_working_day(cal, day)
 
 
 def add_working_hours(cal: Calendar, received: dt.datetime, hours: int) -> dt.datetime:
-    """``hours`` of office time after ``received``, skipping nights, breaks and days off."""
+    """``hours`` of office time after ``received``, skipping nights, breaks and days off (and
+    counting Saturday-morning hours where the calendar has them)."""
     left = dt.timedelta(hours=hours)
     moment = received
     while True:
         day = moment.date()
-        if cal.is_working_day(day):
-            for start, end in cal.hours:
-                begin = max(moment, dt.datetime.combine(day, start, moment.tzinfo))
-                finish = dt.datetime.combine(day, end, moment.tzinfo)
-                if begin >= finish:
-                    continue
-                if begin + left <= finish:
-                    return begin + left
-                left -= finish - begin
+        for start, end in cal.hours_on(day):  # a Saturday morning too, where the desk opens then
+            begin = max(moment, dt.datetime.combine(day, start, moment.tzinfo))
+            finish = dt.datetime.combine(day, end, moment.tzinfo)
+            if begin >= finish:
+                continue
+            if begin + left <= finish:
+                return begin + left
+            left -= finish - begin
         moment = dt.datetime.combine(_next(cal, day), dt.time(0), moment.tzinfo)
 
 
@@ -152,13 +177,13 @@ def due(cal: Calendar, received: dt.datetime, unit: str, amount: int | None = No
             day = add_calendar_days(cal, received.date(), amount)
         else:
             raise ValueError(f"unknown unit {unit!r}")
-        at = dt.datetime.combine(day, cal.closing, received.tzinfo)
+        at = dt.datetime.combine(day, cal.closing_on(day), received.tzinfo)
     skipped = tuple(sorted((d, n) for d, n in cal.days_off.items() if received.date() <= d <= at.date()))
     return Due(at, unit, amount, skipped)
 
 
 def vietnam_calendar(years: Iterable[int], days_off: Mapping[str, str] = {}, working: Mapping[str, str] = {},
-                     not_holidays: Iterable[str] = (), hours=DEFAULT_HOURS) -> Calendar:
+                     not_holidays: Iterable[str] = (), hours=DEFAULT_HOURS, saturday=()) -> Calendar:
     """Public holidays from the `holidays` package, corrected by the office's calendar.
 
     The package knows the lunar holidays, observed days and many announced swaps; the office adds
@@ -180,7 +205,7 @@ def vietnam_calendar(years: Iterable[int], days_off: Mapping[str, str] = {}, wor
     off.update({dt.date.fromisoformat(d): name for d, name in days_off.items()})
     work.update({dt.date.fromisoformat(d): name for d, name in working.items()})
     return Calendar(days_off=off, working=work, hours=tuple(hours), sources=(source, "catalogue/calendar.yaml"),
-                    last=dt.date(years[-1], 12, 31))
+                    last=dt.date(years[-1], 12, 31), saturday=tuple(saturday))
 
 
 @lru_cache(maxsize=8)

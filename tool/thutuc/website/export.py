@@ -42,11 +42,14 @@ from thutuc.escaping import csv_cell
 from thutuc.i18n import _
 from thutuc.website.pages import procedure_url
 from thutuc.wording import (
+    case_text,
     condition_text,
     describe_condition,
     fee_scope,
     fee_text,
+    processing_time_text,
     quantity,
+    result_name,
 )
 
 FORMAT = "thutuc-catalogue-export"
@@ -105,9 +108,7 @@ def quantity_known(doc: Document) -> bool:
 
 def time_summary(t: ProcessingTime) -> str:
     """The processing time in plain Vietnamese (as on the website, without Markdown)."""
-    text = vi.time_limit(t.unit, t.amount, t.cutoff, t.starts)
-    if t.starts_note:
-        text = text[:-1] + f" ({t.starts_note})."
+    text = processing_time_text(t)
     if t.max_extension:
         text += (f" Có thể kéo dài thêm tối đa {t.max_extension:02d} ngày làm việc"
                  " trong một số trường hợp.")
@@ -148,13 +149,26 @@ def _ref(cat: Catalogue, agency_id: str) -> dict:
     return {"id": agency_id, "name": cat.agencies[agency_id].name}
 
 
-def _time_json(t: ProcessingTime) -> dict:
+def _time_json(t: ProcessingTime, proc: Procedure) -> dict:
     return {
-        "unit": t.unit, "amount": t.amount, "cutoff": t.cutoff, "starts": t.starts, "starts_note": t.starts_note,
+        "unit": t.unit, "amount": t.amount, "cutoff": t.cutoff,
+        # one value as before; a list when several must have happened (the YAML's own shape)
+        "starts": (t.starts[0] if len(t.starts) == 1 else list(t.starts)) if t.starts else None,
+        "starts_note": t.starts_note,
         "max_extension": t.max_extension,
         "stages": [{"amount": s["amount"], "unit": s["unit"], "what": s["what"]} for s in t.stages],
+        "cases": [{"condition": plain(c.when), "condition_text": "Nếu " + describe_condition(c.when, proc),
+                   "what": c.what, "unit": c.unit, "amount": c.amount, "cutoff": c.cutoff, "note": c.note,
+                   "source": c.source or t.source, "text": case_text(c, t, proc)} for c in t.cases],
         "note": t.note, "source": t.source, "text": time_summary(t), "duration": iso_duration(t),
     }
+
+
+def _result_json(cat: Catalogue, proc: Procedure, r) -> dict:
+    return {"name": r.name, "code": r.code, "note": r.note, "condition": plain(r.when),
+            "condition_text": ("Nếu " + describe_condition(r.when, proc)) if r.when is not None else None,
+            "processing_time": _time_json(r.processing_time, proc) if r.processing_time else None,
+            "form": _form_json(cat, r.form), "source": r.source}
 
 
 def _form_json(cat: Catalogue, form) -> dict | None:
@@ -208,7 +222,7 @@ def _channel_json(cat: Catalogue, proc: Procedure, ch: Channel) -> dict:
         "kind": ch.kind, "name": vi.CHANNELS[ch.kind], "online_level": online_level(ch),
         "legacy_level": ch.legacy_level, "url": ch.url,
         "receiving_agency": _ref(cat, ch.where or proc.receiving),
-        "processing_time": _time_json(proc.time_for(ch.kind)), "note": ch.note,
+        "processing_time": _time_json(proc.time_for(ch.kind), proc), "note": ch.note,
     }
 
 
@@ -240,10 +254,10 @@ def procedure_json(cat: Catalogue, proc: Procedure, as_of: dt.date | None = None
         "sets": proc.sets,
         "documents": [_document_json(cat, proc, d) for d in _documents(proc, as_of)],
         "channels": [_channel_json(cat, proc, c) for c in proc.channels],
-        "processing_time": _time_json(proc.processing_time),
+        "processing_time": _time_json(proc.processing_time, proc),
         "fees": [_fee_json(proc, f) for f in _fees(proc, as_of)],
         "steps": list(proc.steps), "requirements": list(proc.requirements),
-        "results": [{"name": r["name"], "code": r.get("code"), "note": r.get("note")} for r in proc.results],
+        "results": [_result_json(cat, proc, r) for r in proc.results],
         "legal_basis": [_legal_basis_json(cat, b) for b in proc.legal_basis],
         "lifecycle": {"status": life.status, "since": life.since, "reason": life.reason,
                       "superseded_by": life.superseded_by, "last_reviewed": life.last_reviewed,
@@ -316,8 +330,10 @@ def csv_row(cat: Catalogue, proc: Procedure, as_of: dt.date | None = None) -> di
     online = [c for c in proc.channels if c.kind == "online"]
     levels = [vi.ONLINE_LEVELS[c.online_level] if c.online_level else LEVEL_UNKNOWN for c in online]
     times = [time_summary(proc.processing_time)]
+    times += [case_text(c, proc.processing_time, proc) for c in proc.processing_time.cases]
     times += [f"{vi.CHANNELS[c.kind]}: {time_summary(c.processing_time)}"
               for c in proc.channels if c.processing_time and c.processing_time != proc.processing_time]
+    times += [f"{result_name(r)}: {time_summary(r.processing_time)}" for r in proc.results if r.processing_time]
     times = [t.rstrip(".") for t in times]
     path = procedure_url(proc.id)
     return {
@@ -496,8 +512,8 @@ def procedure_jsonld(cat: Catalogue, proc: Procedure, as_of: dt.date | None = No
         "cv:processingTime": iso_duration(proc.processing_time),
         "offers": offers, "cv:hasCost": [{"@id": o["@id"]} for o in offers],
         "cpsv:hasInput": [_evidence_ld(cat, proc, d) for d in _documents(proc, as_of)],
-        "cpsv:produces": [_drop_none({"@type": "cv:Output", "dct:title": r["name"], "name": r["name"],
-                                     "dct:identifier": r.get("code")}) for r in proc.results],
+        "cpsv:produces": [_drop_none({"@type": "cv:Output", "dct:title": r.name, "name": r.name,
+                                     "dct:identifier": r.code}) for r in proc.results],
         "termsOfService": [legal_citation(cat, b) for b in proc.legal_basis],
         "cv:hasLegalResource": [_legal_ld(cat, b) for b in proc.legal_basis],
     })

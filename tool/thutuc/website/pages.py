@@ -21,13 +21,19 @@ from thutuc.catalogue.model import (
     ProcessingTime,
 )
 from thutuc.wording import (
+    case_text,
     condition_text,
     describe_condition,
     fee_scope,
     fee_text,
     hours_text,
+    otherwise_text,
     papers_text,
+    processing_time_text,
     quantity,
+    result_name,
+    source_text,
+    stage_text,
 )
 
 # Every catalogue value goes through one of these (thutuc.escaping says which context each is
@@ -99,12 +105,61 @@ def paper_text(paper, bold: bool = False) -> str:
 
 
 def time_text(t: ProcessingTime) -> str:
-    text = vi.time_limit(t.unit, t.amount, t.cutoff, t.starts)
-    if t.starts_note:
-        text = text[:-1] + f" ({t.starts_note})."
+    text = processing_time_text(t)
     if t.max_extension:
         text += f" Có thể kéo dài thêm tối đa {t.max_extension:02d} ngày làm việc trong một số trường hợp."
     return esc(text)
+
+
+def _sourced(text: str, source: str | None) -> str:
+    """A line with its source after it: '… *(Nguồn: Điều 7 …)*'."""
+    return text + (f" *({esc(source_text(source))})*" if source else "")
+
+
+def time_lines(t: ProcessingTime, proc: Procedure, indent: str = "") -> list[str]:
+    """A time's cases, each with its source where it has its own: '- Nếu …: 07 ngày làm việc …'."""
+    if not t.cases:
+        return []
+    out = [f"{indent}- {_sourced(esc(case_text(c, t, proc)), c.source)}" for c in t.cases]
+    return out + [f"{indent}- {esc(otherwise_text(t))}"]
+
+
+def time_section(proc: Procedure) -> list[str]:
+    """'Thời hạn giải quyết': the time, its cases, each channel's, stages, note, sources."""
+    t = proc.processing_time
+    out = [_sourced(time_text(t), t.source) + "\n"]
+    if t.cases:
+        out += time_lines(t, proc) + [""]
+    for ch in proc.channels:
+        if ch.processing_time:
+            ct = ch.processing_time
+            out.append(f"- {vi.CHANNELS[ch.kind]}: {_sourced(time_text(ct), ct.source if ct.source != t.source else None)}")
+            out += time_lines(ct, proc, "    ")
+    if t.stages:
+        out.append("\nCác bước có thời hạn riêng:\n")
+        out += [f"- {esc(stage_text(s))}" for s in t.stages]
+    if t.note:
+        out.append(f"\n{esc(t.note)}")
+    return out
+
+
+def result_lines(proc: Procedure, depth: int) -> list[str]:
+    """'Kết quả': each result with its code, condition, own time, form and source."""
+    out = []
+    for r in proc.results:
+        line = "- " + (f"{esc('Nếu ' + describe_condition(r.when, proc))}: " if r.when else "") + esc(result_name(r))
+        if r.note:
+            line += f" ({esc(r.note)})"
+        if r.processing_time:
+            line += f" — thời hạn: {time_text(r.processing_time)}"
+        if r.form:
+            line += " — mẫu: " + ", ".join(
+                ([esc(r.form["code"])] if r.form.get("code") else [])
+                + ([f"[tải mẫu](../../{escaping.url(r.form['file'])})"] if r.form.get("file") else []))
+        out.append(_sourced(line, r.source or (r.processing_time.source if r.processing_time else None)))
+        if r.processing_time:
+            out += time_lines(r.processing_time, proc, "    ")
+    return out
 
 
 def fee_rows(proc: Procedure, fees) -> list[str]:
@@ -302,16 +357,7 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
     out.append("\n".join(fee_rows(proc, fees)) + "\n")
 
     out.append("## Thời hạn giải quyết {#thoi-han}\n")
-    out.append(time_text(proc.processing_time) + "\n")
-    for ch in proc.channels:
-        if ch.processing_time:
-            out.append(f"- {vi.CHANNELS[ch.kind]}: {time_text(ch.processing_time)}")
-    stages = proc.processing_time.stages
-    if stages:
-        out.append("\nCác bước có thời hạn riêng:\n")
-        out += [f"- {s['amount']:02d} {vi.TIME_UNITS[s['unit']]}: {esc(s['what'])}" for s in stages]
-    if proc.processing_time.note:
-        out.append(f"\n{esc(proc.processing_time.note)}")
+    out += time_section(proc)
     out.append("")
 
     out.append("## Nộp hồ sơ ở đâu, khi nào {#noi-nop}\n")
@@ -336,7 +382,7 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
         out += [f"{i}. {esc(s)}" for i, s in enumerate(proc.steps, 1)]
         out.append("")
     out.append("## Kết quả {#ket-qua}\n")
-    out += [f"- {esc(r['name'])}" + (f" ({esc(r['note'])})" if r.get("note") else "") for r in proc.results]
+    out += result_lines(proc, depth)
     out.append("")
     if proc.requirements:
         out.append("## Yêu cầu, điều kiện {#dieu-kien}\n")
