@@ -153,7 +153,7 @@ def processing_time_text(t) -> str:
 
 def case_text(case, time, proc: Procedure) -> str:
     """One of a time's cases: 'Nếu <case>: 07 ngày làm việc …'."""
-    head = case.what or ("Nếu " + describe_condition(case.when, proc))
+    head = case.what[:1].upper() + case.what[1:] if case.what else "Nếu " + describe_condition(case.when, proc)
     return f"{head}: {time_limit(case.unit, case.amount, case.cutoff, time.starts, time.starts_note)}"
 
 

@@ -167,15 +167,16 @@ def time_blocks(cl: Checklist) -> list:
         rows = []
         for r in cl.results:
             lim = r.limit
-            shown = ("Tùy trường hợp" if generic and lim.time.cases else limit_text(lim))
-            when = ("" if generic else (_moment(r.due.at) if r.due else "Cán bộ ghi trên giấy hẹn"))
             name = result_name(r.result)
             if r.conditional:
                 name = f"Nếu {describe_condition(r.result.when, cl.procedure)}: {name}"
-            rows.append((name, shown) + ((when,) if not generic else ()))
-            if generic and lim.time.cases:
-                rows += [("", "- " + case_text(c, lim.time, cl.procedure)) + (() if generic else ("",))
-                         for c in lim.time.cases]
+            if generic:  # every case of the result's time, and the time for the others
+                t_r = lim.time
+                shown = " ".join([case_text(c, t_r, cl.procedure) for c in t_r.cases]
+                                 + [otherwise_text(t_r) if t_r.cases else limit_text(lim)])
+                rows.append((name, shown))
+            else:
+                rows.append((name, limit_text(lim), _moment(r.due.at) if r.due else "Cán bộ ghi trên giấy hẹn"))
         columns = (("Kết quả", 0.34), ("Thời hạn", 0.66)) if generic else \
             (("Kết quả", 0.30), ("Thời hạn", 0.40), ("Ngày hẹn trả", 0.30))
         blocks.append(Table(columns, tuple(rows)))
@@ -311,11 +312,16 @@ def receipt(cl: Checklist) -> Slip:
         return (f"{d.at.strftime('%H giờ %M phút')}, ngày {vi.date(d.at.date())}" if d
                 else "…… giờ …… phút, ngày ……/……/……")
 
-    if own_times(cl):
-        legal = "; ".join(f"{result_name(r.result)}: {legal_time(r.limit)}" for r in cl.results)
-        returned = "; ".join(f"{result_name(r.result)}: {moment(r.due)}" for r in cl.results)
+    each = "theo từng kết quả:"
+    if own_times(cl):  # one line per result, under its heading
+        legal = ((("3. Thời gian giải quyết theo quy định", each),)
+                 + tuple((f"– {r.result.name}", legal_time(r.limit)
+                          + (f"; mã kết quả {r.result.code}" if r.result.code else "")) for r in cl.results))
+        returned = ((("5. Thời gian trả kết quả", each),)
+                    + tuple((f"– {r.result.name}", moment(r.due)) for r in cl.results))
     else:
-        legal, returned = legal_time(cl.limit), moment(cl.due)
+        legal = (("3. Thời gian giải quyết theo quy định", legal_time(cl.limit)),)
+        returned = (("5. Thời gian trả kết quả", moment(cl.due)),)
     stages = cl.limit.time.stages
     amount, complete = cl.total
     blocks = [
@@ -328,10 +334,9 @@ def receipt(cl: Checklist) -> Slip:
         Table((("STT", 0.07), ("Tên giấy tờ", 0.63), ("Số lượng", 0.30)), docs),
         Fields((
             ("2. Số lượng hồ sơ", f"{p.sets or 1:02d} bộ"),
-            ("3. Thời gian giải quyết theo quy định", legal),
-        ) + ((("Các bước giải quyết", "; ".join(stage_text(x) for x in stages)),) if stages else ()) + (
+        ) + legal + ((("Các bước giải quyết", "; ".join(stage_text(x) for x in stages)),) if stages else ()) + (
             ("4. Thời gian nhận hồ sơ", f"{cl.submitted.strftime('%H giờ %M phút')}, ngày {vi.date(cl.submitted.date())}"),
-            ("5. Thời gian trả kết quả", returned),
+        ) + returned + (
             ("6. Nơi nhận kết quả", cl.receiving.name + (f", {cl.receiving.address}" if cl.receiving.address else "")),
             ("Phí, lệ phí", vi.money(amount) + ("" if complete else " (chưa gồm khoản chưa rõ mức thu)")),
         )),

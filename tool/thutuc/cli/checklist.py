@@ -176,5 +176,8 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
             message = {"checklist": _("checklist written to {path} (code {code})"),
                        "missing": _("request to complete the file written to {path} (code {code})"),
                        "receipt": _("receipt written to {path} (code {code})")}[cl.kind]
-        click.echo(message.format(path=target, code=cl.code,
-                                  due=cl.due.at.strftime("%H:%M %d/%m/%Y") if cl.due else ""))
+        if any(r.own for r in cl.results):  # each result on its own date: "Biển số xe 10:00 01/12/2026; …"
+            due_text = "; ".join(f"{r.result.name} {r.due.at.strftime('%H:%M %d/%m/%Y')}" for r in cl.results if r.due)
+        else:
+            due_text = cl.due.at.strftime("%H:%M %d/%m/%Y") if cl.due else ""
+        click.echo(message.format(path=target, code=cl.code, due=due_text))
