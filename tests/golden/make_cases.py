@@ -109,6 +109,24 @@ case("days-off-unquoted-dates", {"calendar.yaml": "calendar:\n  timezone: Asia/H
 case("agencies-scalar", {"agencies/xa.yaml": "agencies: 5\n"})
 case("null-document", {"agencies/xa.yaml": "# agencies moved elsewhere\n~\n"})
 case("procedure-legal-basis-string", P("procedure-legal-basis-string", ("legal_basis:\n  - ref: luat-ho-tich-2014\n", "legal_basis: luat-ho-tich-2014\n")))
+# --- every problem at once (issue 12): a file the schema refuses is still read by the rules ---
+case("unquoted-code-and-missing-form", P("unquoted-code-and-missing-form", ("title: Đăng ký khai sinh\n", 'code: 1.001190\ntitle: Đăng ký khai sinh\n'),
+     ("file: forms/to-khai.pdf", "file: forms/to-khai-moi.pdf")))
+case("bad-quantity-and-unknown-agency", P("bad-quantity-and-unknown-agency", ("    originals: 1\n    form:", "    originals: hai\n    form:"),
+     ("deciding: ubnd-xa", "deciding: ubnd-xaa")))
+# --- agencies, questions, sources (issue 12) ---
+case("unknown-receiving-point", P("unknown-receiving-point", ("  receiving: ttphvhc-xa", "  receiving: [ttphvhc-xa, buu-dien-xa]\n  carrying_out: [ubnd-xaa]")))
+case("any-office-basis-unknown", P("any-office-basis-unknown", ("  receiving: ttphvhc-xa", "  receiving: ttphvhc-xa\n  any_office: true\n  any_office_basis: {ref: nd-118-2025, articles: Điều 5}")))
+case("any-office-basis-without-flag", P("any-office-basis-without-flag", ("  receiving: ttphvhc-xa", "  receiving: ttphvhc-xa\n  any_office_basis: {ref: luat-ho-tich-2014}")))
+case("question-when-later", P("question-when-later", ("    default: false\n", "    default: false\n    when: {q: so_ban, gt: 0}\n  - key: so_ban\n    ask: Số bản sao?\n    type: number\n    min: 0\n"),
+     ("when: {q: nop_thay, eq: true}", "when: {any_of: [{q: nop_thay, eq: true}, {q: so_ban, gt: 1}]}")))
+case("question-when-itself", P("question-when-itself", ("    default: false\n", "    default: false\n    when: {not: {q: nop_thay, eq: true}}\n")))
+case("question-when-never", P("question-when-never", ("    default: false\n", "    default: false\n  - key: la_cha_me\n    ask: Người nộp thay là cha mẹ?\n    type: boolean\n    when: {all_of: [{q: nop_thay, eq: true}, {q: nop_thay, eq: false}]}\n"),
+     ("when: {q: nop_thay, eq: true}", "when: {q: la_cha_me, eq: false}")))
+case("question-when-bad-value", P("question-when-bad-value", ("    default: false\n", "    default: false\n  - key: la_cha_me\n    ask: Người nộp thay là cha mẹ?\n    type: boolean\n    when: {q: nop_thay, eq: 'có'}\n"),
+     ("when: {q: nop_thay, eq: true}", "when: {q: la_cha_me, eq: false}")))
+case("source-item-bad", P("source-item-bad", ("lifecycle:\n", "sources:\n  - https://dichvucong.gov.vn/p/1.001193\n  - {url: https://dichvucong.gov.vn, text: Cổng, retrieved: 2026-06-30, status: old}\nlifecycle:\n")))
+case("editor-note-empty", P("editor-note-empty", ("  - name: Giấy khai sinh", "  - name: Giấy khai sinh\n    editor_note: ''")))
 
 # --- papers the office looks up or prepares; forms (issue 12) ---
 LOOKED_UP = "  - id: tuy-than\n    group: show\n    ref: giay-to-tuy-than\n    originals: 1\n"

@@ -74,14 +74,65 @@ def _check(root: Path, display_root: str | None, today: dt.date | None,
     for i, f in enumerate(files):
         if f.loaded.data is None:
             continue
-        rec = None
-        if i in schema_ok and f.kind == "procedure":
-            rec = index.ids("procedures").get(f.loaded.data["id"])
+        rec, refused = None, None
+        if f.kind == "procedure" and isinstance(f.loaded.data, dict):
+            rec = index.ids("procedures").get(f.loaded.data.get("id"))
             rec = rec if rec is not None and rec.file is f else None
-        problems += _local_rules(f, rec, store)
-        if rec is not None:
-            problems += rules.procedure_rules(rec, index, root, today)
+            if rec is not None and i not in schema_ok:
+                # Every problem at once: the rules also run on a file the schema refused, on what
+                # is left of it once the refused values are taken out (a national code written
+                # as a number must not hide a missing form file until it is fixed).
+                refused = schemas.refused_paths(f.loaded, f.kind)
+                rec = None if refused is None else rules.Record(f, (), _without(rec.data, refused))
+        if rec is None or refused is None:
+            problems += _local_rules(f, rec, store)
+            if rec is not None:
+                problems += rules.procedure_rules(rec, index, root, today)
+        else:
+            found = list(rules.text_rules(f)) + list(rules.local_rules(rec, tolerant=True))
+            found += rules.procedure_rules(rec, index, root, today, tolerant=True)
+            problems += _outside(found, refused)
     return CheckResult(sort_problems(problems), files, index)
+
+
+def _without(data, paths: list[tuple]):
+    """A copy of ``data`` without the values at ``paths`` (list items keep their places, so the
+    positions of the rest stay right: a refused item becomes None)."""
+    import copy
+
+    out = copy.deepcopy(data)
+    for path in sorted(paths, key=len):
+        parent = out
+        for part in path[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                parent = None
+                break
+        last = path[-1]
+        if isinstance(parent, dict):
+            parent.pop(last, None)
+        elif isinstance(parent, list) and isinstance(last, int) and last < len(parent):
+            parent[last] = None
+    return out
+
+
+def _outside(found: list[Problem], refused: list[tuple]) -> list[Problem]:
+    """The rules' problems, less those about a refused value or what contains it (the schema has
+    already said what is wrong there; a rule would only see it missing)."""
+    from thutuc.problems import key_path
+
+    refused_keys = [key_path(p) for p in refused]
+
+    def related(key: str) -> bool:
+        if not key:
+            return False
+        for r in refused_keys:
+            if r == key or r.startswith((key + ".", key + "[")) or key.startswith((r + ".", r + "[")):
+                return True
+        return False
+
+    return [p for p in found if not related(p.key)]
 
 
 def _local_rules(f: SourceFile, rec: rules.Record | None, store: BlobStore) -> list[Problem]:

@@ -68,6 +68,32 @@ class Agency:
     abolished_on: str | None = None
     successor: str | None = None
     note: str | None = None
+    editor_note: str | None = None  # for editors only: never rendered
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of ``sources``: an address or words, when it was read, and whether it still holds
+    (current, stale: an older version not read again, superseded: replaced by a newer one)."""
+
+    url: str | None = None
+    text: str | None = None
+    retrieved: str | None = None
+    status: str | None = None
+    note: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.text or self.url or ""
+
+
+def source_item(value: Any) -> Source:
+    """A ``sources`` entry as written (plain text, an address, or a mapping) as a Source."""
+    if isinstance(value, Mapping):
+        return _make(Source, value)
+    text = str(value)
+    return Source(url=text) if text.startswith(("https://", "http://")) else Source(text=text)
 
 
 @dataclass(frozen=True)
@@ -85,6 +111,7 @@ class LegalDocument:
     url: str | None = None
     note: str | None = None
     looked_up: tuple[str, ...] = ()  # shared documents this text says the office looks up
+    editor_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +155,7 @@ class SharedDocument:
     legal_basis: tuple[str, ...] = ()
     note: str | None = None
     lookup: Lookup | None = None
+    editor_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +169,7 @@ class Question:
     min: float | None = None
     max: float | None = None
     default: Any = None
+    when: Mapping | None = None  # asked only when this holds (over earlier answers)
 
 
 @dataclass(frozen=True)
@@ -151,6 +180,7 @@ class Paper:
     ref: str | None = None
     form: Mapping | None = None
     note: str | None = None
+    editor_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +196,8 @@ class Document:
     when_text: str | None = None
     channels: tuple[str, ...] = ()
     note: str | None = None
+    editor_note: str | None = None
+    source: str | None = None
     valid_from: str | None = None
     valid_to: str | None = None
     lookup: Lookup | None = None  # group lookup: its own, or the shared document's
@@ -213,6 +245,7 @@ class ProcessingTime:
     stages: tuple[Mapping, ...] = ()
     cases: tuple[TimeCase, ...] = ()
     note: str | None = None
+    editor_note: str | None = None
     source: str | None = None
 
 
@@ -227,6 +260,7 @@ class Result:
     form: Mapping | None = None
     source: str | None = None
     note: str | None = None
+    editor_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -238,6 +272,8 @@ class Channel:
     processing_time: ProcessingTime | None = None
     where: str | None = None
     note: str | None = None
+    editor_note: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -262,6 +298,7 @@ class Fee:
     valid_from: str | None = None
     valid_to: str | None = None
     note: str | None = None
+    editor_note: str | None = None
     source: str | None = None
 
 
@@ -305,8 +342,17 @@ class Procedure:
     sets: int | None = None
     steps: tuple[str, ...] = ()
     requirements: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
     notes: str | None = None
+    editor_note: str | None = None
+    # agencies: every receiving point (``receiving`` is the first), who carries it out, and
+    # filing at any office regardless of residence (Nghị định 118/2025)
+    receiving_points: tuple[str, ...] = ()
+    carrying_out: tuple[str, ...] = ()
+    any_office: bool = False
+    any_office_basis: Mapping | None = None
+    agencies_source: str | None = None
+    agencies_editor_note: str | None = None
 
     @property
     def active(self) -> bool:
@@ -323,6 +369,14 @@ class Procedure:
     def time_for(self, channel: str) -> ProcessingTime:
         ch = next((c for c in self.channels if c.kind == channel), None)
         return ch.processing_time if ch and ch.processing_time else self.processing_time
+
+    @property
+    def source(self) -> str | None:
+        """The procedure's own first source in words: a fact whose source differs is shown with it."""
+        return self.sources[0].label if self.sources else None
+
+    def current_sources(self) -> tuple[Source, ...]:
+        return tuple(s for s in self.sources if s.status in (None, "current"))
 
 
 @dataclass(frozen=True)
@@ -398,7 +452,8 @@ def _result(data: Mapping) -> Result:
 def _papers(doc: Mapping, shared: Mapping[str, SharedDocument]) -> tuple[Paper, ...]:
     def paper(d: Mapping) -> Paper:
         name = d.get("name") or shared[d["ref"]].name
-        return Paper(name=name, ref=d.get("ref"), form=freeze(d.get("form")), note=d.get("note"))
+        return Paper(name=name, ref=d.get("ref"), form=freeze(d.get("form")), note=d.get("note"),
+                     editor_note=d.get("editor_note"))
 
     if "one_of" in doc:
         return tuple(paper(alt) for alt in doc["one_of"])
@@ -425,13 +480,20 @@ def _procedure(data: dict, path: str, shared: Mapping[str, SharedDocument]) -> P
                            processing_time=_time(c.get("processing_time")))
                      for c in data["channels"])
     agencies = data["agencies"]
+    receiving = agencies["receiving"]
+    points = (receiving,) if isinstance(receiving, str) else tuple(receiving)
     return _make(
         Procedure,
         {k: v for k, v in data.items() if k not in ("documents", "channels", "processing_time", "fees",
-                                                   "questions", "lifecycle", "agencies", "results")},
+                                                   "questions", "lifecycle", "agencies", "results", "sources")},
         results=tuple(_result(r) for r in data["results"]),
-        deciding=agencies["deciding"], receiving=agencies["receiving"],
+        deciding=agencies["deciding"], receiving=points[0], receiving_points=points,
+        carrying_out=tuple(agencies.get("carrying_out", ())),
         coordinating=tuple(agencies.get("coordinating", ())),
+        any_office=bool(agencies.get("any_office", False)),
+        any_office_basis=freeze(agencies.get("any_office_basis")),
+        agencies_source=agencies.get("source"), agencies_editor_note=agencies.get("editor_note"),
+        sources=tuple(source_item(s) for s in data.get("sources", ())),
         documents=docs, channels=channels, processing_time=_time(data["processing_time"]),
         fees=tuple(_make(Fee, f) for f in data["fees"]),
         questions=tuple(_make(Question, q) for q in data.get("questions", [])),

@@ -296,7 +296,37 @@ def _questions(rec: Record) -> dict[str, dict]:
     return {q["key"]: q for q in rec.data.get("questions") or []}
 
 
-def procedure_rules(rec: Record, index: Index, catalogue_root: Path, today: dt.date) -> Iterator[Problem]:
+# What a rule raises when it meets data the schema refused (see :func:`guarded`).
+_SHAPE_ERRORS = (KeyError, TypeError, AttributeError, IndexError, ValueError)
+
+
+def guarded(rule, *args, tolerant: bool = False) -> Iterator[Problem]:
+    """A rule's problems. ``tolerant``: the file failed its schema and the rule runs on what is
+    left of it once the refused values are taken out (see check.py), so a rule that still trips
+    over a missing part stops there and keeps what it found: the schema has said what is wrong,
+    and every other rule still runs."""
+    if not tolerant:
+        yield from rule(*args)
+        return
+    found = rule(*args)
+    while True:
+        try:
+            problem = next(found)
+        except StopIteration:
+            return
+        except _SHAPE_ERRORS:
+            return
+        yield problem
+
+
+def procedure_rules(rec: Record, index: Index, catalogue_root: Path, today: dt.date,
+                    tolerant: bool = False) -> Iterator[Problem]:
+    yield from guarded(_procedure_refs, rec, index, today, tolerant=tolerant)
+    yield from guarded(lifecycle_rules, rec, index, today, tolerant=tolerant)
+    yield from guarded(reference_rules, rec, index, catalogue_root, tolerant=tolerant)
+
+
+def _procedure_refs(rec: Record, index: Index, today: dt.date) -> Iterator[Problem]:
     data = rec.data
     pid = data["id"]
     rel = PurePosixPath(rec.file.rel)
@@ -309,10 +339,9 @@ def procedure_rules(rec: Record, index: Index, catalogue_root: Path, today: dt.d
     yield from _ref(rec, ("field",), index, "fields", NO_FIELD)
     for i in range(len(data.get("life_events") or [])):
         yield from _ref(rec, ("life_events", i), index, "life_events", NO_LIFE_EVENT)
-    for role in ("deciding", "receiving"):
-        yield from _ref(rec, ("agencies", role), index, "agencies", NO_AGENCY)
-    for i in range(len(_get(data, ("agencies", "coordinating")) or [])):
-        yield from _ref(rec, ("agencies", "coordinating", i), index, "agencies", NO_AGENCY)
+    for sub in _agency_paths(data):
+        yield from _ref(rec, sub, index, "agencies", NO_AGENCY)
+    yield from _ref(rec, ("agencies", "any_office_basis", "ref"), index, "legal", NO_LEGAL)
     for i in range(len(data["legal_basis"])):
         yield from _ref(rec, ("legal_basis", i, "ref"), index, "legal", NO_LEGAL)
 
@@ -321,14 +350,15 @@ def procedure_rules(rec: Record, index: Index, catalogue_root: Path, today: dt.d
         yield rec.problem(("levels",), "warning",
                           _("district level (huyen) no longer exists since 1 July 2025; use xa or tinh"))
     if active:
-        for role in ("deciding", "receiving"):
-            agency = index.ids("agencies").get(_get(data, ("agencies", role)))
+        for sub in _agency_paths(data):
+            if sub[1] == "coordinating":
+                continue
+            agency = index.ids("agencies").get(_get(data, sub)) if isinstance(_get(data, sub), str) else None
             if agency and agency.data.get("status") == "abolished":
                 succ = agency.data.get("successor")
                 message = (_("agency '{id}' is abolished; its work passed to '{successor}'") if succ
                            else _("agency '{id}' is abolished"))
-                yield rec.problem(("agencies", role), "warning",
-                                  message.format(id=agency.data["id"], successor=succ))
+                yield rec.problem(sub, "warning", message.format(id=agency.data["id"], successor=succ))
         for i, basis in enumerate(data["legal_basis"]):
             law = index.ids("legal").get(basis["ref"])
             repealed = _date(law.data.get("repealed")) if law else None
@@ -337,27 +367,110 @@ def procedure_rules(rec: Record, index: Index, catalogue_root: Path, today: dt.d
                                   _("'{number}' is no longer in force since {date}; review this procedure's "
                                     "legal basis").format(number=law.data["number"], date=repealed.isoformat()))
 
-    yield from lifecycle_rules(rec, index, today)
-    yield from reference_rules(rec, index, catalogue_root)
+
+def _agency_paths(data: dict) -> Iterator[tuple]:
+    """Where the procedure names an agency: deciding, every receiving point, carrying_out, coordinating."""
+    agencies = data.get("agencies")
+    if not isinstance(agencies, dict):
+        return
+    yield ("agencies", "deciding")
+    receiving = agencies.get("receiving")
+    if isinstance(receiving, list):
+        for i in range(len(receiving)):
+            yield ("agencies", "receiving", i)
+    else:
+        yield ("agencies", "receiving")
+    for role in ("carrying_out", "coordinating"):
+        for i in range(len(_items(agencies.get(role)))):
+            yield ("agencies", role, i)
 
 
-def local_rules(rec: Record) -> Iterator[Problem]:
-    """The rules that read nothing but the procedure's own file: what they find can be cached
-    under a hash of the file's bytes (see :mod:`thutuc.catalogue.check`)."""
-    questions = _questions(rec)
-    yield from question_rules(rec)
-    conds = list(_conditions(rec.data))
-    bad_condition = False
-    for sub, cond in conds:
-        for p, message in conditions.check(cond, questions, sub):
-            bad_condition = True
+def _comparisons(cond: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+    """(path of the comparison, question key) for every comparison in a condition."""
+    if not isinstance(cond, dict):
+        return
+    if isinstance(cond.get("q"), str):
+        yield path, cond["q"]
+    for op in ("all_of", "any_of"):
+        for i, c in enumerate(_items(cond.get(op))):
+            yield from _comparisons(c, path + (op, i))
+    if "not" in cond:
+        yield from _comparisons(cond["not"], path + ("not",))
+
+
+def question_when_rules(rec: Record) -> Iterator[Problem]:
+    """A question's when reads only the questions before it (so there is never a circle), and
+    holds for some answers (else the question is never asked)."""
+    questions = [q for q in _items(rec.data.get("questions")) if isinstance(q, dict)]
+    keys = [q.get("key") for q in questions]
+    for i, q in enumerate(questions):
+        if "when" not in q:
+            continue
+        sub = ("questions", i, "when")
+        earlier = {k: questions[j] for j, k in enumerate(keys[:i]) if isinstance(k, str)}
+        wrong = False
+        for path, key in _comparisons(q["when"], sub):
+            if key == q.get("key"):
+                wrong = True
+                yield rec.problem(path + ("q",), "error", _(
+                    "question '{key}' cannot depend on its own answer; a question's when may only use "
+                    "questions asked before it").format(key=key))
+            elif key in keys[i + 1:]:
+                wrong = True
+                yield rec.problem(path + ("q",), "error", _(
+                    "question '{key}' is asked after '{this}'; a question's when may only use questions asked "
+                    "before it: move '{key}' above '{this}'").format(key=key, this=q.get("key")))
+        if wrong:
+            continue
+        bad = False
+        for p, message in conditions.check(q["when"], earlier, sub):
+            bad = True
             yield rec.problem(p, "error", message)
-    yield from document_rules(rec)
-    yield from document_question_rules(rec, questions)
-    yield from fee_rules(rec, questions)
-    yield from channel_rules(rec)
-    if not bad_condition:
-        yield from reachability(rec, questions, [c for _path, c in conds])
+        if bad:
+            continue
+        try:
+            if not conditions.Space(earlier, [q["when"]]).satisfiable(q["when"]):
+                yield rec.problem(sub, "error", _("no answers make this question asked: the condition can "
+                                                  "never hold"))
+        except conditions.TooManyCombinations:
+            pass
+
+
+def local_rules(rec: Record, tolerant: bool = False) -> Iterator[Problem]:
+    """The rules that read nothing but the procedure's own file: what they find can be cached
+    under a hash of the file's bytes (see :mod:`thutuc.catalogue.check`). ``tolerant``: see
+    :func:`guarded`."""
+    try:
+        questions = _questions(rec)
+    except _SHAPE_ERRORS:
+        if not tolerant:
+            raise
+        questions = None
+    yield from guarded(question_rules, rec, tolerant=tolerant)
+    yield from guarded(question_when_rules, rec, tolerant=tolerant)
+    checked = []  # conditions whose check ran to the end
+
+    def condition_problems():
+        for sub, cond in _conditions(rec.data):
+            found = [rec.problem(p, "error", message) for p, message in conditions.check(cond, questions, sub)]
+            checked.append(not found)
+            yield from found
+
+    if questions is not None:
+        yield from guarded(condition_problems, tolerant=tolerant)
+    yield from guarded(document_rules, rec, tolerant=tolerant)
+    if questions is not None:
+        yield from guarded(document_question_rules, rec, questions, tolerant=tolerant)
+        yield from guarded(fee_rules, rec, questions, tolerant=tolerant)
+    yield from guarded(channel_rules, rec, tolerant=tolerant)
+    try:
+        conds = [c for _path, c in _conditions(rec.data)]
+    except _SHAPE_ERRORS:
+        if not tolerant:
+            raise
+        return
+    if questions is not None and len(checked) == len(conds) and all(checked):
+        yield from guarded(reachability, rec, questions, conds, tolerant=tolerant)
 
 
 def reference_rules(rec: Record, index: Index, root: Path) -> Iterator[Problem]:
@@ -451,6 +564,8 @@ def question_rules(rec: Record) -> Iterator[Problem]:
     used: set[str] = set()
     for _path, c in _conditions(rec.data):
         used |= conditions.keys_in(c)
+    for q in rec.data.get("questions") or []:
+        used |= conditions.keys_in(q.get("when"))
     for fee in rec.data["fees"]:
         used |= {fee[k] for k in ("units", "times", "of") if k in fee}
     for d in rec.data["documents"]:

@@ -239,7 +239,17 @@ def _messages(error: ValidationError, loaded: Loaded) -> Iterator[tuple[tuple, s
     elif v == "oneOf" and not error.context:  # more than one alternative matched
         yield path, _("matches more than one of the allowed forms; keep only one"), False
     elif v in ("anyOf", "oneOf"):
-        yield path, _("does not match any of the allowed forms"), False
+        # One alternative of the right type (a mapping among text-or-mapping): say what is wrong in it.
+        by_alternative: dict = {}
+        for sub in error.context or ():
+            by_alternative.setdefault(sub.relative_schema_path[0], []).append(sub)
+        near = [subs for subs in by_alternative.values()
+                if not any(s.validator == "type" and not s.relative_path for s in subs)]
+        if len(near) == 1 and isinstance(inst, dict):
+            for sub in near[0]:
+                yield from _messages(sub, loaded)
+        else:
+            yield path, _("does not match any of the allowed forms"), False
     elif v == "not":
         yield path, _("this value is not allowed here"), False
     elif v in ("contains", "minContains"):
@@ -261,3 +271,27 @@ def validate(loaded: Loaded, kind: str) -> list[Problem]:
         for path, message, at_key in _messages(error, loaded):
             problems.append(loaded.problem(path, "error", message, prefer_key=at_key))
     return problems
+
+
+def refused_paths(loaded: Loaded, kind: str) -> list[tuple] | None:
+    """The paths of the values the schema refuses in a file (an unknown key, a value of the wrong
+    type or form), so that the rules can still run on the rest; None when the whole file is
+    refused (its top level is not what the schema wants). A mapping that only lacks a required
+    key is kept: the rules that need that key stop, the others run."""
+    if not isinstance(loaded.data, dict):
+        return None
+    paths = []
+    for error in validator(kind).iter_errors(loaded.data):
+        path = tuple(error.absolute_path)
+        if error.validator in ("required", "dependentRequired", "minProperties"):
+            continue
+        if error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(error.instance, dict):
+            allowed = error.schema.get("properties", {})
+            patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+            paths += [path + (k,) for k in error.instance
+                      if k not in allowed and not any(p.search(k) for p in patterns)]
+            continue
+        if not path:
+            return None
+        paths.append(path)
+    return paths

@@ -195,7 +195,7 @@ def _document_json(cat: Catalogue, proc: Procedure, doc: Document) -> dict:
         "quantity_text": quantity(doc),
         "condition": plain(doc.when), "condition_text": condition_text(doc, proc) or None,
         "channels": list(doc.channels), "note": doc.note,
-        "valid_from": doc.valid_from, "valid_to": doc.valid_to,
+        "valid_from": doc.valid_from, "valid_to": doc.valid_to, "source": doc.source,
     }
 
 
@@ -222,7 +222,7 @@ def _channel_json(cat: Catalogue, proc: Procedure, ch: Channel) -> dict:
         "kind": ch.kind, "name": vi.CHANNELS[ch.kind], "online_level": online_level(ch),
         "legacy_level": ch.legacy_level, "url": ch.url,
         "receiving_agency": _ref(cat, ch.where or proc.receiving),
-        "processing_time": _time_json(proc.time_for(ch.kind), proc), "note": ch.note,
+        "processing_time": _time_json(proc.time_for(ch.kind), proc), "note": ch.note, "source": ch.source,
     }
 
 
@@ -230,6 +230,14 @@ def _legal_basis_json(cat: Catalogue, basis) -> dict:
     law = cat.legal[basis["ref"]]
     return {"id": law.id, "number": law.number, "type": law.type, "title": law.title, "issuer": law.issuer,
             "articles": basis.get("articles"), "in_force": law.in_force, "repealed": law.repealed, "url": law.url}
+
+
+def _any_office_basis_json(cat: Catalogue, proc: Procedure) -> dict | None:
+    basis = proc.any_office_basis
+    if not basis:
+        return None
+    law = cat.legal[basis["ref"]]
+    return {"id": law.id, "number": law.number, "type": law.type, "articles": basis.get("articles")}
 
 
 def procedure_json(cat: Catalogue, proc: Procedure, as_of: dt.date | None = None) -> dict:
@@ -245,12 +253,18 @@ def procedure_json(cat: Catalogue, proc: Procedure, as_of: dt.date | None = None
         "keywords": list(proc.keywords),
         "life_events": [{"id": e, "name": cat.life_events[e]["name"]} for e in proc.life_events],
         "agencies": {"deciding": _ref(cat, proc.deciding), "receiving": _ref(cat, proc.receiving),
-                     "coordinating": [_ref(cat, a) for a in proc.coordinating]},
+                     "coordinating": [_ref(cat, a) for a in proc.coordinating],
+                     "receiving_points": [_ref(cat, a) for a in proc.receiving_points],
+                     "carrying_out": [_ref(cat, a) for a in proc.carrying_out],
+                     "any_office": proc.any_office,
+                     "any_office_basis": _any_office_basis_json(cat, proc),
+                     "source": proc.agencies_source},
         "applicants": [{"id": a, "name": vi.APPLICANTS[a]} for a in proc.applicants],
         "who_can_apply": proc.who_can_apply,
         "questions": [{"key": q.key, "ask": q.ask, "type": q.type, "help": q.help,
                        "options": [{"value": o["value"], "label": o["label"]} for o in q.options],
-                       "unit": q.unit, "min": q.min, "max": q.max, "default": q.default} for q in proc.questions],
+                       "unit": q.unit, "min": q.min, "max": q.max, "default": q.default,
+                       "condition": plain(q.when)} for q in proc.questions],
         "sets": proc.sets,
         "documents": [_document_json(cat, proc, d) for d in _documents(proc, as_of)],
         "channels": [_channel_json(cat, proc, c) for c in proc.channels],
@@ -262,7 +276,10 @@ def procedure_json(cat: Catalogue, proc: Procedure, as_of: dt.date | None = None
         "lifecycle": {"status": life.status, "since": life.since, "reason": life.reason,
                       "superseded_by": life.superseded_by, "last_reviewed": life.last_reviewed,
                       "reviewed_by": life.reviewed_by, "review_every_months": life.review_every_months},
-        "sources": list(proc.sources), "notes": proc.notes,
+        "sources": [s.label for s in proc.sources],
+        "source_records": [{"url": s.url, "text": s.text, "retrieved": s.retrieved, "status": s.status or "current",
+                            "note": s.note} for s in proc.sources],
+        "notes": proc.notes,
         "source_file": proc.source_path,
     }
 
@@ -292,7 +309,7 @@ def export_data(cat: Catalogue, as_of: dt.date | None = None) -> dict:
             "phone": a.phone, "email": a.email, "website": a.website,
             "hours": [{"days": list(h.days), "open": h.open, "close": h.close} for h in a.hours],
             "sample": a.sample, "status": a.status, "abolished_on": a.abolished_on, "successor": a.successor,
-            "note": a.note, "path": f"co-quan/{a.id}/", "url": page_url(cat, f"co-quan/{a.id}/"),
+            "note": a.note, "source": a.source, "path": f"co-quan/{a.id}/", "url": page_url(cat, f"co-quan/{a.id}/"),
         } for a in sorted(cat.agencies.values(), key=lambda a: a.id)],
         "legal": [{
             "id": law.id, "number": law.number, "type": law.type, "title": law.title, "issuer": law.issuer,
@@ -315,7 +332,8 @@ def export_json(cat: Catalogue, as_of: dt.date | None = None) -> str:
 # --- CSV ---------------------------------------------------------------------------------------------
 
 CSV_COLUMNS = ("id", "code", "title", "field", "levels", "agency", "receiving_agency", "channels", "online_level",
-               "processing_time", "fees", "legal_basis", "status", "last_reviewed", "url")
+               "processing_time", "fees", "legal_basis", "status", "last_reviewed", "url",
+               "carrying_out", "coordinating", "any_office")
 CSV_SEPARATOR = "; "
 NOT_ONLINE = "Không nộp trực tuyến"
 LEVEL_UNKNOWN = "Chưa rõ mức độ"
@@ -339,7 +357,10 @@ def csv_row(cat: Catalogue, proc: Procedure, as_of: dt.date | None = None) -> di
     return {
         "id": proc.id, "code": proc.code or "", "title": proc.title, "field": cat.fields[proc.field]["name"],
         "levels": _join(vi.LEVELS[lv] for lv in proc.levels),
-        "agency": cat.agencies[proc.deciding].name, "receiving_agency": cat.agencies[proc.receiving].name,
+        "agency": cat.agencies[proc.deciding].name, "receiving_agency": _join(cat.agencies[a].name for a in proc.receiving_points),
+        "carrying_out": _join(cat.agencies[a].name for a in proc.carrying_out),
+        "coordinating": _join(cat.agencies[a].name for a in proc.coordinating),
+        "any_office": "Có" if proc.any_office else "",
         "channels": _join(vi.CHANNELS[c.kind] for c in proc.channels),
         "online_level": _join(levels) if online else NOT_ONLINE,
         "processing_time": _join(times),
