@@ -4,6 +4,8 @@ them for the place they land in, so one fact reads the same everywhere."""
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from thutuc import vi
 from thutuc.catalogue.model import Agency, Document, Fee, Procedure
 
@@ -97,10 +99,51 @@ def fee_scope(fee) -> list[str]:
     return scope
 
 
+def _clock(hhmm: str) -> str:
+    """'07:00' -> '7:00' (as hours are said and written on office notices)."""
+    return hhmm[1:] if hhmm.startswith("0") else hhmm
+
+
+def _days_words(days) -> str:
+    """('mon', …, 'fri') -> 'thứ Hai–thứ Sáu'; ('sat',) -> 'thứ Bảy'; ('mon', 'wed') -> 'thứ Hai, thứ Tư'."""
+    order = list(vi.DAYS)
+    idx = sorted(order.index(d) for d in days)
+    name = [vi.DAYS[d][0].lower() + vi.DAYS[d][1:] for d in order]
+    if len(idx) > 2 and idx == list(range(idx[0], idx[-1] + 1)):
+        return f"{name[idx[0]]}–{name[idx[-1]]}"
+    return ", ".join(name[i] for i in idx)
+
+
+def _part_of_day(open_: str, close: str) -> str:
+    if close <= "12:30":
+        return "sáng"
+    if open_ >= "12:00" and close <= "18:30":
+        return "chiều"
+    return ""
+
+
 def hours_text(agency: Agency) -> str:
+    """Opening hours said once per set of days: "Sáng 7:00–11:30, chiều 13:30–17:00, thứ Hai–thứ Sáu;
+    sáng thứ Bảy 7:30–11:30" (periods on the same days together, the widest set of days first)."""
     if not agency.hours:
         return ""
-    return "; ".join(f"{vi.days_list(x.days)}: {x.open} – {x.close}" for x in agency.hours)
+    order = list(vi.DAYS)
+    groups: dict[tuple, list[tuple[str, str]]] = {}
+    for x in agency.hours:
+        days = tuple(sorted(x.days, key=order.index))
+        groups.setdefault(days, []).append((x.open, x.close))
+    parts = []
+    for days, periods in sorted(groups.items(), key=lambda g: (order.index(g[0][0]), -len(g[0]))):
+        periods = sorted(set(periods))
+        spans = [(_part_of_day(o, c), f"{_clock(o)}–{_clock(c)}") for o, c in periods]
+        if len(spans) == 1 and spans[0][0]:
+            parts.append(f"{spans[0][0]} {_days_words(days)} {spans[0][1]}")
+        else:
+            parts.append(", ".join(f"{label} {span}" if label else span for label, span in spans)
+                         + f", {_days_words(days)}")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:]
+
 
 
 # --- time limits (processing_time, its cases and stages, results) ---------------------------------
@@ -182,3 +225,76 @@ def saturday_text(hours) -> str:
         return ""
     shown = ", ".join(f"{a.strftime('%H:%M')} – {b.strftime('%H:%M')}" for a, b in hours)
     return f"Sáng thứ Bảy: {shown} (tính vào thời hạn theo giờ; không tính là ngày làm việc)"
+
+# --- agencies, sources, publishing facts (issue 12) -------------------------------------------------
+
+ANY_OFFICE = "Nộp tại bất kỳ điểm tiếp nhận nào, không phụ thuộc nơi cư trú"
+SOURCE_STATUS = {"current": "", "stale": "bản cũ, chưa đối chiếu lại", "superseded": "đã có bản thay thế"}
+
+
+def any_office_text(proc: Procedure, legal: Mapping | None = None) -> str:
+    """"Nộp tại bất kỳ điểm tiếp nhận nào, không phụ thuộc nơi cư trú (Điều 5 Nghị định 118/2025/NĐ-CP)."."""
+    if not proc.any_office:
+        return ""
+    basis = proc.any_office_basis
+    law = (legal or {}).get(basis["ref"]) if basis else None
+    cite = ""
+    if law is not None:
+        cite = f"{law.type} {law.number}"
+        if basis.get("articles"):
+            cite = f"{basis['articles']} {cite}"
+        cite = f" ({cite})"
+    return f"{ANY_OFFICE}{cite}."
+
+
+def agency_names(ids, agencies: Mapping) -> str:
+    return ", ".join(agencies[a].name for a in ids)
+
+
+def agency_roles(proc: Procedure, agencies: Mapping) -> list[tuple[str, str]]:
+    """(role, names) for the roles a citizen may meet besides where to file: who decides, who
+    carries it out, who coordinates (the tax office, the land registry branch…)."""
+    roles = [("Cơ quan giải quyết", agencies[proc.deciding].name)]
+    if proc.carrying_out:
+        roles.append(("Cơ quan trực tiếp thực hiện", agency_names(proc.carrying_out, agencies)))
+    if proc.coordinating:
+        roles.append(("Cơ quan phối hợp", agency_names(proc.coordinating, agencies)))
+    return roles
+
+
+def decision_text(proc: Procedure) -> str:
+    return f"Quyết định công bố số {proc.decision}" if proc.decision else ""
+
+
+def legal_dates_text(law, legal: Mapping | None = None) -> str:
+    """"ban hành 20/11/2014, có hiệu lực từ 01/01/2016, được sửa đổi, bổ sung bởi Nghị định 123/2025/NĐ-CP"."""
+    parts = []
+    if law.issued:
+        parts.append(f"ban hành {vi.date(law.issued)}")
+    if law.in_force:
+        parts.append(f"có hiệu lực từ {vi.date(law.in_force)}")
+    amended = [legal[a] for a in law.amended_by if legal and a in legal]
+    if amended:
+        parts.append("được sửa đổi, bổ sung bởi " + ", ".join(f"{a.type} {a.number}" for a in amended))
+    return ", ".join(parts)
+
+
+def source_record_text(source) -> str:
+    """One entry of a procedure's sources in words: its label, when it was read, and whether it
+    still holds ("…, xem ngày 30/06/2026 — bản cũ, chưa đối chiếu lại")."""
+    text = source.label
+    if source.retrieved:
+        text += f", xem ngày {vi.date(source.retrieved)}"
+    status = SOURCE_STATUS.get(source.status or "current", "")
+    if status:
+        text += f" — {status}"
+    if source.note:
+        text += f" ({source.note})"
+    return text
+
+
+def own_source(fact_source: str | None, proc: Procedure) -> str:
+    """A fact's source, when it differs from the procedure's own (else nothing to add)."""
+    if not fact_source or any(fact_source in (s.url, s.text) for s in proc.sources):
+        return ""
+    return f"Nguồn: {fact_source}"

@@ -30,6 +30,27 @@
     return false;
   }
 
+  // holds() over the answers so far: null while a missing answer could still decide it
+  // (conditions.py holds_so_far); a question not asked is in `decided` as null.
+  function holdsSoFar(cond, decided) {
+    if (cond === null || cond === undefined) return true;
+    var parts, i, r, open = false;
+    if (cond.all_of || cond.any_of) {
+      parts = cond.all_of || cond.any_of;
+      for (i = 0; i < parts.length; i++) {
+        r = holdsSoFar(parts[i], decided);
+        if (r === null) open = true;
+        else if (r === !cond.all_of) return r;
+      }
+      return open ? null : !!cond.all_of;
+    }
+    if (cond.not) {
+      r = holdsSoFar(cond.not, decided);
+      return r === null ? null : !r;
+    }
+    return cond.q in decided ? holds(cond, decided) : null;
+  }
+
   function inForce(from, to, day) {
     return (!from || from <= day) && (!to || day <= to);
   }
@@ -58,10 +79,23 @@
     return null;
   }
 
+  // A question with a condition (its "when", over earlier answers only) is shown only while it
+  // holds, as `thutuc checklist` asks it only then (tailor.py visible_answers): a hidden question
+  // is not counted as unanswered, and what was typed in it changes neither papers nor fees.
   function readAnswers() {
-    var answers = {}, invalid = [];
+    var answers = {}, invalid = [], decided = {}, hidden = [];
     data.questions.forEach(function (q) {
       var value = null;
+      var set = form.querySelector('fieldset[data-q="' + q.key + '"]');
+      var asked = holdsSoFar(q.when, decided);
+      if (set) set.hidden = asked !== true;
+      if (asked !== true) {  // not asked, or not yet (an earlier answer is missing): hidden, unused
+        if (asked === false) decided[q.key] = null;
+        hidden.push(q.key);
+        var errorBox = document.getElementById("tt-error-" + q.key);
+        if (errorBox) errorBox.hidden = true;
+        return;
+      }
       if (q.type === "boolean" || q.type === "choice") {
         var checked = form.querySelector('input[name="' + q.key + '"]:checked');
         if (checked) value = q.type === "boolean" ? checked.value === "true" : checked.value;
@@ -91,8 +125,9 @@
         }
       }
       if (value !== null) answers[q.key] = value;
+      if (value !== null) decided[q.key] = value;
     });
-    return { answers: answers, invalid: invalid };
+    return { answers: answers, invalid: invalid, hidden: hidden };
   }
 
   function number(answers, key, fallback) {
@@ -192,7 +227,9 @@
     var picked = form.querySelector('input[name="tt-channel"]:checked');
     var channel = picked ? picked.value : data.channels[0];
     var day = form.getAttribute("data-date") || today();
-    var unanswered = data.questions.filter(function (q) { return !(q.key in answers); }).length;
+    var unanswered = data.questions.filter(function (q) {
+      return !(q.key in answers) && read.hidden.indexOf(q.key) < 0;
+    }).length;
 
     var docs = document.getElementById("tt-docs");
     docs.textContent = "";

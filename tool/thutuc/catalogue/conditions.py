@@ -211,6 +211,13 @@ def _holds3(cond: Mapping | None, answers: Answers) -> bool | None:
     return holds(cond, answers) if cond.get("q") in answers else None
 
 
+def holds_so_far(cond: Mapping | None, answers: Answers) -> bool | None:
+    """Whether a condition holds over the answers given so far: True, False, or None when an
+    answer still missing could decide it (a question asked only in some cases, before the
+    question it depends on is answered)."""
+    return _holds3(cond, answers)
+
+
 class TooManyCombinations(Exception):
     """The search for answers gave up (see SEARCH_LIMIT): nothing was proven either way."""
 

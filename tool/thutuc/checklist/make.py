@@ -32,10 +32,10 @@ from thutuc.catalogue.model import (
     Result,
 )
 from thutuc.catalogue.times import Limit, procedure_limit, results_for
-from thutuc.checklist.tailor import AnswerError, documents_for, read_answers
+from thutuc.checklist.tailor import AnswerError, documents_for, not_asked_message, read_answers, visible_answers
 from thutuc.checklist.workdays import SATURDAY_MORNING, Calendar, Due, due, vietnam_calendar
 from thutuc.i18n import _
-from thutuc.wording import quantity
+from thutuc.wording import agency_roles, any_office_text, hours_text, quantity
 
 TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 CHANNEL_LETTERS = {"in_person": "i", "online": "o", "post": "p"}
@@ -90,6 +90,9 @@ class Checklist:
     def published(self) -> bool:
         """The procedure's page is on the site (drafts and unlisted procedures have none)."""
         return self.procedure.listed
+    other_points: tuple[Agency, ...] = ()  # the procedure's other receiving points
+    roles: tuple[tuple[str, str], ...] = ()  # ("Cơ quan phối hợp", names): who else takes part
+    any_office: str = ""  # "Nộp tại bất kỳ điểm tiếp nhận nào, …" when residence does not matter
 
     @property
     def total(self) -> tuple[int, bool]:
@@ -175,6 +178,9 @@ class Decoded:
     channel: str
     submitted: dt.datetime
     answers: dict[str, Any] | None
+    # answers in the code to questions those answers do not ask (a code made before the question
+    # became conditional): ignored, and said so
+    warnings: tuple[str, ...] = ()
 
 
 def _shown(code: str) -> str:
@@ -243,7 +249,12 @@ def decode(cat: Catalogue, code: str) -> Decoded:
                 raise _not_valid(str(exc)) from None
     if encode(proc, version, channel, submitted, answers).rpartition("_")[0] != body:
         raise _not_valid(_("it is not written the way thutuc writes codes (was it changed by hand?)"))
-    return Decoded(proc, version, channel, submitted, answers)
+    warnings: tuple[str, ...] = ()
+    if answers is not None:
+        shown = visible_answers(proc, answers)
+        warnings = tuple(not_asked_message(proc, q) for q in proc.questions if q.key in answers and q.key not in shown)
+        answers = shown
+    return Decoded(proc, version, channel, submitted, answers, warnings)
 
 
 # --- assembling ----------------------------------------------------------------------------------
@@ -291,6 +302,7 @@ def make(cat: Catalogue, proc: Procedure, answers: Mapping[str, Any] | None, cha
         raise AnswerError(_("procedure '{id}' does not take applications by channel {channel} "
                             "(it takes: {channels})").format(id=proc.id, channel=channel, channels=offered))
     on = submitted.date()
+    answers = visible_answers(proc, answers)  # a question not asked for these answers changes nothing
     docs = tuple(documents_for(proc, answers, channel, on))
     missing: tuple[Document, ...] = ()
     kind = "checklist"
@@ -298,7 +310,9 @@ def make(cat: Catalogue, proc: Procedure, answers: Mapping[str, Any] | None, cha
         missing = tuple(d for d, conditional in docs if d.id not in have and not conditional)
         kind = "missing" if missing else ("receipt" if receipt else "checklist")
     fee_lines = tuple(compute(proc.fees, answers, channel, on))
-    agency = cat.agencies[next((c.where for c in proc.channels if c.kind == channel and c.where), proc.receiving)]
+    where = next((c.where for c in proc.channels if c.kind == channel and c.where), None)
+    agency = cat.agencies[where or proc.receiving]
+    others = () if where else tuple(cat.agencies[a] for a in proc.receiving_points[1:])
     time = proc.time_for(channel)
     cal = office_calendar(cat, agency, on)
 
@@ -320,6 +334,8 @@ def make(cat: Catalogue, proc: Procedure, answers: Mapping[str, Any] | None, cha
         url=(site.rstrip("/") + f"/thu-tuc/{proc.id}/") if site else None, calendar=cal,
         legal_basis=tuple(f"{cat.legal[b['ref']].type} {cat.legal[b['ref']].number}" for b in proc.legal_basis),
         limit=lim, results=results,
+        other_points=others, roles=tuple(agency_roles(proc, cat.agencies)),
+        any_office=any_office_text(proc, cat.legal),
     )
 
 
@@ -390,5 +406,11 @@ def to_json(cl: Checklist) -> dict:
                                      if cl.submitted.date().year - 1 <= d.year <= cl.submitted.date().year + 1],
         },
         "where": {"name": cl.receiving.name, "address": cl.receiving.address,
-                  "hours": [{"days": list(h.days), "open": h.open, "close": h.close} for h in cl.receiving.hours]},
+                  "hours": [{"days": list(h.days), "open": h.open, "close": h.close} for h in cl.receiving.hours],
+                  "hours_text": hours_text(cl.receiving) or None,
+                  "other_points": [{"name": a.name, "address": a.address, "hours_text": hours_text(a) or None}
+                                   for a in cl.other_points],
+                  "any_office": cl.any_office or None},
+        "agencies": [{"role": role, "names": names} for role, names in cl.roles],
+        "decision": cl.procedure.decision,
     }

@@ -182,6 +182,7 @@ class RowResult:
     row: int  # 1-based data row number (the header is row 0)
     path: Path | None
     error: str | None
+    warnings: tuple[str, ...] = ()  # answers to questions these answers do not ask, ignored
 
 
 def run_batch(cat: Catalogue, procedure: str | None, csv_path: Path, out_dir: Path, fmt: str,
@@ -207,14 +208,15 @@ def run_batch(cat: Catalogue, procedure: str | None, csv_path: Path, out_dir: Pa
                                                               person.email))))
             ch = row.pop("channel", "") or channel
             when = parse_when(row.pop("submitted")) if row.get("submitted") else submitted
-            answers, missing = read_answers(proc, {k: v for k, v in row.items() if v != ""})
+            ignored: list[str] = []
+            answers, missing = read_answers(proc, {k: v for k, v in row.items() if v != ""}, warnings=ignored)
             if missing:
                 raise AnswerError(_("missing answers: {keys}").format(keys=", ".join(q.key for q in missing)))
             cl = make(cat, proc, answers, ch, when, person)
             stem = f"{n:04d}-{proc.id}"
             path = out_dir / filename(cl, fmt, stem)
             write_output(path, render_checklist(cl, fmt), cat.root)
-            results.append(RowResult(n, path, None))
+            results.append(RowResult(n, path, None, tuple(ignored)))
         except (AnswerError, OutputError, ValueError, KeyError) as exc:
             results.append(RowResult(n, None, str(exc)))
         tick()

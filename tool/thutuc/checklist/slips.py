@@ -16,7 +16,9 @@ from thutuc.wording import (
     NOT_PUBLISHED,
     case_text,
     condition_text,
+    decision_text,
     describe_condition,
+    hours_text,
     limit_text,
     otherwise_text,
     papers_text,
@@ -207,7 +209,15 @@ def where_fields(cl: Checklist) -> Fields:
     if a.phone:
         items.append(("Điện thoại", a.phone))
     if a.hours:
-        items.append(("Giờ tiếp nhận", "; ".join(f"{vi.days_list(h.days)}: {h.open} – {h.close}" for h in a.hours)))
+        items.append(("Giờ tiếp nhận", hours_text(a)))
+    for other in cl.other_points:
+        text = other.name + (f", {other.address}" if other.address else "")
+        if other.hours:
+            text += f" ({hours_text(other)})"
+        items.append(("Hoặc nộp tại", text))
+    if cl.any_office:
+        items.append(("Nơi cư trú", cl.any_office))
+    items += list(cl.roles)
     return Fields(tuple(items))
 
 
@@ -260,7 +270,7 @@ def citizen(cl: Checklist) -> Slip:
     blocks.append(Para(p.title, bold=True))
     if not cl.published:
         blocks.append(Para(NOT_PUBLISHED, italic=True))
-    meta = " · ".join(x for x in (f"Mã thủ tục: {p.code}" if p.code else "",
+    meta = " · ".join(x for x in (f"Mã thủ tục: {p.code}" if p.code else "", decision_text(p),
                                    f"Cách nộp: {vi.CHANNELS[cl.channel]}") if x)
     blocks.append(Para(meta, small=True))
     if generic:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from thutuc import vi
-from thutuc.catalogue.conditions import holds
+from thutuc.catalogue.conditions import holds, holds_so_far
 from thutuc.catalogue.fees import in_force
 from thutuc.catalogue.model import Document, Procedure, Question
 from thutuc.i18n import _
@@ -124,10 +124,42 @@ def parse_answer(q: Question, raw: Any, whole: bool = False) -> Any:
     raise AnswerError(_("{key}: unknown question type {type}").format(key=q.key, type=q.type))
 
 
+def asked(q: Question, decided: Mapping[str, Any]) -> bool | None:
+    """Whether question ``q`` is asked, given the answers to the questions before it (a question
+    that is not asked is in ``decided`` as None: no answer): True, False, or None while an earlier
+    answer it depends on is still missing."""
+    return holds_so_far(q.when, decided)
+
+
+def visible_answers(proc: Procedure, answers: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The answers to the questions that are asked for them: an answer to a question that these
+    answers do not ask (its when does not hold) is dropped, so it never changes the list."""
+    if answers is None:
+        return None
+    decided: dict[str, Any] = {}
+    for q in proc.questions:
+        if asked(q, decided) is not True:
+            decided[q.key] = None
+        else:
+            decided[q.key] = answers.get(q.key)
+    return {k: v for k, v in decided.items() if v is not None and k in answers}
+
+
+def not_asked_message(proc: Procedure, q: Question) -> str:
+    from thutuc.wording import describe_condition
+
+    return _("{key}: this question is not asked for these answers (only if {condition}); its answer is "
+             "ignored").format(key=q.key, condition=describe_condition(q.when, proc))
+
+
 def read_answers(proc: Procedure, given: Mapping[str, Any],
-                 where: Mapping[str, str] | None = None) -> tuple[dict[str, Any], list[Question]]:
+                 where: Mapping[str, str] | None = None,
+                 warnings: list[str] | None = None) -> tuple[dict[str, Any], list[Question]]:
     """(parsed answers, questions still unanswered); unknown keys are errors with a suggestion.
-    ``where``: for answers read from a file, 'file:line:col' of each key, put before its error."""
+    ``where``: for answers read from a file, 'file:line:col' of each key, put before its error.
+    A question asked only in some cases (``when``) that these answers do not ask is neither
+    required nor used: an answer given to it is ignored, and ``warnings`` told why.
+    Unanswered questions include those that may be asked once an earlier answer is given."""
     keys = [q.key for q in proc.questions]
     where = where or {}
 
@@ -142,14 +174,23 @@ def read_answers(proc: Procedure, given: Mapping[str, Any],
             raise at(key, _("procedure '{id}' has no question '{key}'{hint} (questions: {questions})").format(
                 id=proc.id, key=_shown(key), hint=suggest(key, keys), questions=", ".join(keys)))
     whole = counted(proc)
-    answers = {}
+    answers: dict[str, Any] = {}
+    decided: dict[str, Any] = {}  # the answers, and None for each question not asked
+    missing = []
     for q in proc.questions:
+        if asked(q, decided) is False:
+            decided[q.key] = None
+            if q.key in given and warnings is not None:
+                message = not_asked_message(proc, q)
+                warnings.append(f"{where[q.key]}: {message}" if q.key in where else message)
+            continue
         if q.key in given:
             try:
-                answers[q.key] = parse_answer(q, given[q.key], q.key in whole)
+                answers[q.key] = decided[q.key] = parse_answer(q, given[q.key], q.key in whole)
             except AnswerError as exc:
                 raise at(q.key, str(exc)) from None
-    missing = [q for q in proc.questions if q.key not in answers]
+        else:
+            missing.append(q)
     return answers, missing
 
 

@@ -11,14 +11,21 @@ from thutuc.cli.common import DAY, load_catalogue, no_traceback
 from thutuc.i18n import _
 
 
-def ask(proc, missing):
-    """Ask the missing questions (the catalogue's, in Vietnamese) on a terminal; keep asking until an
-    answer fits."""
-    from thutuc.checklist.tailor import AnswerError, counted, parse_answer
+def ask(proc, answers):
+    """Ask the questions still unanswered (the catalogue's, in Vietnamese) on a terminal, in order,
+    each only if the answers before it ask it (its when); keep asking until an answer fits.
+    Returns the answers given here."""
+    from thutuc.checklist.tailor import AnswerError, asked, counted, parse_answer
 
-    answers, whole = {}, counted(proc)
+    given, decided, whole = {}, {}, counted(proc)
     click.echo(_("Procedure: {title}").format(title=proc.title), err=True)
-    for q in missing:
+    for q in proc.questions:
+        if asked(q, decided) is not True:
+            decided[q.key] = None
+            continue
+        if q.key in answers:
+            decided[q.key] = answers[q.key]
+            continue
         hint = ""
         if q.type == "boolean":
             hint = " (" + _("yes/no") + ")"
@@ -33,11 +40,21 @@ def ask(proc, missing):
         while True:
             raw = click.prompt(f"{q.ask}{hint}", err=True)
             try:
-                answers[q.key] = parse_answer(q, raw, q.key in whole)
+                given[q.key] = decided[q.key] = parse_answer(q, raw, q.key in whole)
                 break
             except AnswerError as exc:
                 click.echo(f"  {exc}", err=True)
-    return answers
+    return given
+
+
+def _only_if(proc, q, answers) -> str:
+    """' (chỉ khi …)' after a missing question that the answers still missing may not ask."""
+    from thutuc.checklist.tailor import asked
+    from thutuc.wording import describe_condition
+
+    if q.when is None or asked(q, answers) is True:
+        return ""
+    return "   " + _("(only if {condition})").format(condition=describe_condition(q.when, proc))
 
 
 @click.command()
@@ -114,6 +131,10 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
                                        label=_("Making checklists"), file=sys.stderr) as bar:
                     results = run_batch(cat, procedure, batch_file, out_dir, fmt, channel, when, lambda: bar.update(1))
                 bad = [r for r in results if r.error]
+                for r in results:
+                    for message in r.warnings:
+                        click.echo(_("{file}: row {row}: warning: {message}").format(
+                            file=batch_file, row=r.row, message=message), err=True)
                 for r in bad:
                     click.echo(_("{file}: row {row}: {error}").format(file=batch_file, row=r.row, error=r.error),
                                err=True)
@@ -127,6 +148,8 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
                                  "now {now}, so the list may differ").format(then=decoded.version,
                                                                             now=cat.version[:6]), err=True)
                 proc, answers, channel, when = decoded.procedure, decoded.answers, decoded.channel, decoded.submitted
+                for message in decoded.warnings:
+                    click.echo(_("thutuc checklist: warning: {message}").format(message=message), err=True)
             else:
                 if not procedure:
                     raise click.UsageError(_("give a PROCEDURE (id or national code), --code or --batch"))
@@ -142,11 +165,14 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
                 if generic:
                     answers = None
                 else:
-                    answers, missing = read_answers(proc, given, where)
+                    ignored: list[str] = []
+                    answers, missing = read_answers(proc, given, where, ignored)
+                    for message in ignored:
+                        click.echo(_("thutuc checklist: warning: {message}").format(message=message), err=True)
                     if missing and sys.stdin.isatty():
-                        answers.update(ask(proc, missing))
+                        answers.update(ask(proc, answers))
                     elif missing:
-                        lines = "\n".join(f"  -a {q.key}=…   {q.ask}" for q in missing)
+                        lines = "\n".join(f"  -a {q.key}=…   {q.ask}" + _only_if(proc, q, answers) for q in missing)
                         raise AnswerError(_("missing answers for procedure '{id}':\n{lines}").format(
                             id=proc.id, lines=lines))
             check_printable(fmt, {"--applicant": applicant, "--address": address, "--phone": phone,

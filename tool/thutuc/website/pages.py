@@ -21,17 +21,23 @@ from thutuc.catalogue.model import (
     ProcessingTime,
 )
 from thutuc.wording import (
+    agency_roles,
+    any_office_text,
     case_text,
     condition_text,
+    decision_text,
     describe_condition,
     fee_scope,
     fee_text,
     hours_text,
+    legal_dates_text,
     otherwise_text,
+    own_source,
     papers_text,
     processing_time_text,
     quantity,
     result_name,
+    source_record_text,
     source_text,
     stage_text,
 )
@@ -69,6 +75,61 @@ def front_matter(title: str, description: str | None = None, search_exclude: boo
 
 # --- a procedure ---------------------------------------------------------------------------------
 
+def shared_descriptions(docs, cat: Catalogue) -> list[str]:
+    """What each shared paper is, said once under the list ("Giấy tờ tùy thân có ảnh: căn cước, …")."""
+    seen, out = set(), []
+    for d in docs:
+        for p in d.papers:
+            shared = cat.documents.get(p.ref) if p.ref else None
+            if shared and shared.description and shared.id not in seen:
+                seen.add(shared.id)
+                out.append(f"- *{esc(shared.name)}*: {esc(shared.description)}")
+    return out
+
+
+def where_block(proc: Procedure, cat: Catalogue, depth: int) -> list[str]:
+    """Where to file: every receiving point, and "any office regardless of residence" when so."""
+    out = []
+    for i, aid in enumerate(proc.receiving_points):
+        if i:
+            out.append("\nHoặc nộp tại:\n")
+        out += agency_block(cat.agencies[aid], depth)
+    text = any_office_text(proc, cat.legal)
+    if text:
+        out.append(f"\n{esc(text)}\n{{: .tt-any-office }}")
+    return out
+
+
+def roles_block(proc: Procedure, cat: Catalogue, depth: int) -> list[str]:
+    """Who decides, carries out and coordinates, each name linked to its agency page."""
+    ids = {"Cơ quan giải quyết": (proc.deciding,), "Cơ quan trực tiếp thực hiện": proc.carrying_out,
+           "Cơ quan phối hợp": proc.coordinating}
+    lines = []
+    for role, _names in agency_roles(proc, cat.agencies):
+        links = ", ".join(f"[{esc(cat.agencies[a].name)}]({rel(depth, f'co-quan/{a}/')})" for a in ids[role])
+        lines.append(f"{role}: {links}.")
+    source = own_source(proc.agencies_source, proc)
+    if source:
+        lines.append(esc(source) + ".")
+    return ["\n" + "<br>\n".join(lines) + "\n"]
+
+
+def sources_block(proc: Procedure) -> list[str]:
+    """The sources the record was checked against; an older version is kept, and said to be one."""
+    if not proc.sources:
+        return []
+    out = ["## Nguồn thông tin {#nguon}\n"]
+    for s in proc.sources:
+        text = esc(source_record_text(s))
+        if s.url and s.text:
+            text = f"[{esc(s.text)}]({escaping.url(s.url)})" + esc(source_record_text(s)[len(s.text):])
+        elif s.url:
+            text = f"[{esc(s.url)}]({escaping.url(s.url)})" + esc(source_record_text(s)[len(s.url):])
+        out.append(f"- {text}")
+    out.append("")
+    return out
+
+
 def document_item(doc: Document, proc: Procedure, depth: int) -> str:
     qty = quantity(doc)
     if doc.alternatives:
@@ -83,6 +144,9 @@ def document_item(doc: Document, proc: Procedure, depth: int) -> str:
         extra.append("Chỉ khi nộp " + ", ".join(vi.CHANNELS[c].lower() for c in doc.channels) + ".")
     if doc.note:
         extra.append(esc(doc.note))
+    source = own_source(doc.source, proc)
+    if source:
+        extra.append(esc(source) + ".")
     if doc.valid_from:
         extra.append(f"Áp dụng từ {vi.date(doc.valid_from)}.")
     if doc.valid_to:
@@ -224,11 +288,11 @@ def tailor_data(proc: Procedure) -> dict:
 
     def question(q) -> dict:
         if q.type != "number":
-            return {"key": q.key, "type": q.type}
+            return {"key": q.key, "type": q.type, "when": plain(q.when)}
         # the limits `thutuc checklist -a` applies (tailor.parse_answer): the form refuses the same
         return {"key": q.key, "type": q.type, "min": q.min if q.min is not None else -LARGEST,
                 "max": q.max if q.max is not None else LARGEST, "declared_max": q.max is not None,
-                "whole": q.key in whole}
+                "whole": q.key in whole, "when": plain(q.when)}
 
     fee_keys = ("name", "kind", "amount", "unit", "units", "times", "tiers", "cap", "percent", "of", "min", "max",
                 "when", "channels", "exemptions", "reductions", "valid_from", "valid_to")
@@ -253,8 +317,15 @@ def tailor_form(proc: Procedure) -> str:
             out.append(f'<label><input type="radio" name="tt-channel" value="{h(c.kind)}"{checked}> '
                        f"{vi.CHANNELS[c.kind]}</label>")
         out.append("</fieldset>")
+    from thutuc.checklist.tailor import asked
+
+    decided: dict = {}  # no answer yet: a question asked only in some cases starts hidden
     for q in proc.questions:
-        out.append(f'<fieldset><legend>{h(q.ask)}</legend>')
+        state = asked(q, decided)
+        hidden = state is not True
+        if state is False:
+            decided[q.key] = None
+        out.append(f'<fieldset data-q="{h(q.key)}"{" hidden" if hidden else ""}><legend>{h(q.ask)}</legend>')
         if q.help:
             out.append(f'<p class="tt-help">{h(q.help)}</p>')
         if q.type == "boolean":
@@ -323,6 +394,8 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
     meta = []
     if proc.code:
         meta.append(f"Mã thủ tục: **{esc(proc.code)}**")
+    if proc.decision:
+        meta.append(esc(decision_text(proc)))
     meta.append(f"Lĩnh vực: [{esc(field['name'])}]({rel(depth, f'linh-vuc/{proc.field}/')})")
     meta.append("Cấp thực hiện: " + ", ".join(vi.LEVELS[lv] for lv in proc.levels))
     out.append(" · ".join(meta) + "\n{: .tt-meta }\n")
@@ -352,6 +425,10 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
         if docs:
             out.append(f"### {vi.GROUPS[group]} {{#{'giay-to-nop' if group == 'submit' else 'giay-to-xuat-trinh'}}}\n")
             out.append("\n".join(document_item(d, proc, depth) for d in docs) + "\n")
+    described = shared_descriptions(documents, cat)
+    if described:
+        out.append("Giải thích:\n")
+        out.append("\n".join(described) + "\n")
 
     out.append("## Lệ phí {#le-phi}\n")
     out.append("\n".join(fee_rows(proc, fees)) + "\n")
@@ -361,7 +438,7 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
     out.append("")
 
     out.append("## Nộp hồ sơ ở đâu, khi nào {#noi-nop}\n")
-    out += agency_block(cat.agencies[proc.receiving], depth)
+    out += where_block(proc, cat, depth)
     out.append("\n**Cách nộp:**\n")
     for ch in proc.channels:
         line = f"- {vi.CHANNELS[ch.kind]}"
@@ -373,9 +450,11 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
             line += f" — tại [{esc(cat.agencies[ch.where].name)}]({rel(depth, f'co-quan/{ch.where}/')})"
         if ch.note:
             line += f". {esc(ch.note)}"
+        source = own_source(ch.source, proc)
+        if source:
+            line += f". {esc(source)}"
         out.append(line)
-    deciding = cat.agencies[proc.deciding]
-    out.append(f"\nCơ quan giải quyết: [{esc(deciding.name)}]({rel(depth, f'co-quan/{deciding.id}/')}).\n")
+    out += roles_block(proc, cat, depth)
 
     if proc.steps:
         out.append("## Trình tự thực hiện {#trinh-tu}\n")
@@ -394,6 +473,9 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
         text = f"- {esc(law.type)} số {esc(law.number)} của {esc(law.issuer)}: {esc(law.title)}"
         if basis.get("articles"):
             text += f" ({esc(basis['articles'])})"
+        dates = legal_dates_text(law, cat.legal)
+        if dates:
+            text += f"; {esc(dates)}"
         if law.repealed and dt.date.fromisoformat(law.repealed) <= as_of:
             text += f" — *hết hiệu lực từ {vi.date(law.repealed)}*"
         out.append(text)
@@ -401,6 +483,7 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
     if proc.notes:
         out.append("## Lưu ý {#luu-y}\n")
         out.append(esc(proc.notes) + "\n")
+    out += sources_block(proc)
     out.append(f"Thông tin được kiểm tra lần cuối ngày {vi.date(proc.lifecycle.last_reviewed)}.\n{{: .tt-checked }}\n")
     out.append(json_ld(proc, cat, site_url) + "\n")
     return "\n".join(out)
@@ -450,8 +533,13 @@ def event_page(event: dict, cat: Catalogue) -> str:
     return "\n".join(out)
 
 
+def involved(p: Procedure) -> set[str]:
+    """Every agency a procedure names: deciding, receiving points, carrying out, coordinating."""
+    return {p.deciding, *p.receiving_points, *p.carrying_out, *p.coordinating}
+
+
 def agency_page(agency: Agency, cat: Catalogue) -> str:
-    procs = [p for p in cat.listed() if agency.id in (p.deciding, p.receiving)]
+    procs = [p for p in cat.listed() if agency.id in involved(p)]
     out = [front_matter(agency.name), f"# {esc(agency.name)}\n"]
     if agency.status == "abolished":
         when = f" từ ngày {vi.date(agency.abolished_on)}" if agency.abolished_on else ""
@@ -500,7 +588,7 @@ def home_page(cat: Catalogue) -> str:
             out.append(f"- [{esc(f['name'])}](linh-vuc/{f['id']}/) <small>({n})</small>")
     out.append("\n## Theo cơ quan {#theo-co-quan}\n")
     for a in cat.agencies.values():
-        n = sum(a.id in (p.deciding, p.receiving) for p in listed)
+        n = sum(a.id in involved(p) for p in listed)
         if n:
             out.append(f"- [{esc(a.name)}](co-quan/{a.id}/) <small>({n})</small>")
     home = cat.agencies[office["agency"]]
@@ -572,7 +660,7 @@ def pages(cat: Catalogue, as_of: dt.date, site_url: str | None, history: list | 
     for e in cat.life_events.values():
         out[f"su-kien/{e['id']}.md"] = event_page(e, cat)
     out["co-quan/index.md"] = listing_page("Cơ quan", [
-        (a.name, f"{a.id}/", sum(a.id in (p.deciding, p.receiving) for p in listed)) for a in cat.agencies.values()])
+        (a.name, f"{a.id}/", sum(a.id in involved(p) for p in listed)) for a in cat.agencies.values()])
     for a in cat.agencies.values():
         out[f"co-quan/{a.id}.md"] = agency_page(a, cat)
     for p in cat.procedures.values():
