@@ -10,6 +10,7 @@ import pytest
 
 from helpers import ROOT
 from thutuc.catalogue.model import load
+from thutuc.checklist.tailor import visible_answers
 
 _, CAT = load(ROOT / "catalogue")
 PROCS = sorted((p for p in CAT.listed() if p.questions), key=lambda p: p.id)
@@ -73,7 +74,11 @@ def test_form_matches_the_command(page, base_url, cli_results, index):
     page.goto(f"{base_url}/thu-tuc/{pid}/")
     page.wait_for_selector("#tt-form")
     proc = CAT.procedures[pid]
+    asked = visible_answers(proc, answers)  # a question its answers do not ask is hidden, and not filled
     for q in proc.questions:
+        if q.key not in asked:
+            assert page.is_hidden(f'fieldset[data-q="{q.key}"]'), q.key
+            continue
         value = answers[q.key]
         if q.type == "boolean":
             page.check(f'input[name="{q.key}"][value="{"true" if value else "false"}"]')
@@ -188,9 +193,32 @@ def test_form_counts_percentages_exactly_like_the_command(page, base_url):
 
     _serve_changed_data(page, base_url + fee_page, with_rate)
     page.goto(base_url + fee_page)
-    page.check('input[name="loai"][value="chuyen_nhuong"]')
-    page.check('input[name="quan_he_gia_dinh"][value="false"]')
+    page.check('input[name="loai"][value="chuyen_nhuong"]')  # a sale: the family question is not asked
     for value in (11000, 21000, 1_234_567_891):
         page.fill('input[name="gia_tri"]', str(value))
         expected = math.floor(Fraction(value) * Fraction("0.7") / 100)
         assert page.get_attribute("#tt-total", "data-amount") == str(expected), value
+
+
+def test_a_conditional_question_shows_only_when_it_is_asked(page, base_url):
+    """quan_he_gia_dinh is asked only for a gift or an inheritance (its when): hidden until then, and
+    an answer left in it after switching back to a sale changes neither papers nor fees."""
+    page.goto(base_url + "/thu-tuc/khai-le-phi-truoc-ba-nha-dat/")
+    family = 'fieldset[data-q="quan_he_gia_dinh"]'
+    assert page.is_hidden(family)  # nothing answered yet
+    page.check('input[name="loai"][value="chuyen_nhuong"]')
+    page.fill('input[name="gia_tri"]', "1000000000")
+    assert page.is_hidden(family)
+    assert page.text_content("#tt-status").startswith("Danh sách giấy tờ cho trường hợp của bạn")  # not "unanswered"
+    sale_docs = page.eval_on_selector_all("#tt-docs li", "els => els.map(e => e.dataset.docId)")
+    assert page.get_attribute("#tt-total", "data-amount") == "5000000"
+    page.check('input[name="loai"][value="thua_ke_tang_cho"]')
+    assert page.is_visible(family)
+    assert "Còn 1 câu hỏi chưa trả lời" in page.text_content("#tt-status")
+    page.check('input[name="quan_he_gia_dinh"][value="true"]')
+    gift_docs = page.eval_on_selector_all("#tt-docs li", "els => els.map(e => e.dataset.docId)")
+    assert "giay-to-mien" in gift_docs and page.get_attribute("#tt-total", "data-amount") == "0"
+    page.check('input[name="loai"][value="chuyen_nhuong"]')  # back to a sale, "yes" still ticked but hidden
+    assert page.is_hidden(family)
+    assert page.eval_on_selector_all("#tt-docs li", "els => els.map(e => e.dataset.docId)") == sale_docs
+    assert page.get_attribute("#tt-total", "data-amount") == "5000000"

@@ -22,7 +22,7 @@ FONT_NAME = "Be Vietnam Pro"
 # font lacks, put into every other text of the bundled catalogue, never reaches a PDF.
 PRINTED: dict[str, tuple[str, ...]] = {
     "procedure": (
-        "title", "code",
+        "title", "code", "decision",
         "questions.*.ask", "questions.*.unit", "questions.*.options.*.label",
         "documents.*.name", "documents.*.note", "documents.*.when_text", "documents.*.quantity_note",
         "documents.*.form.code", "documents.*.one_of.*.name", "documents.*.one_of.*.form.code",
