@@ -428,3 +428,22 @@ def test_check_runs_the_rules_on_the_rest_of_a_file_with_many_schema_errors(tmp_
     result = check_catalogue(root, display_root="catalogue", today=TODAY)
     keys = {p.key for p in result.problems if p.severity == "error"}
     assert {"levels", "documents[0].originals", "agencies.receiving", "documents[2].group"} <= keys
+
+
+def test_reassign_and_review_follow_every_receiving_point(roles_catalogue):
+    from thutuc.editing.edit import reassign
+    from thutuc.editing.review import review
+
+    root, _cat = roles_catalogue
+    agencies = root / "agencies/buu-dien.yaml"
+    agencies.write_text(OVERLAY_AGENCY + "    status: abolished\n    abolished_on: 2026-01-01\n    successor: ubnd-xa\n",
+                        encoding="utf-8")
+    result, _ = load(root, today=TODAY)
+    found = [f for f in review(result, TODAY) if f.kind == "abolished-agency"]
+    line = next(i for i, text in enumerate((root / "procedures/ho-tich/khai-sinh.yaml").read_text(
+        encoding="utf-8").splitlines(), 1) if text.startswith("  receiving:"))
+    assert [(f.subject, f.line) for f in found] == [("khai-sinh", line)], found
+    changes = reassign(root, "buu-dien-xa", "ubnd-xa")
+    assert len(changes) == 1
+    after = changes[0].after
+    assert "receiving: [ttphvhc-xa, ubnd-xa]" in after and "coordinating: [ubnd-xa]" in after

@@ -239,11 +239,18 @@ def reassign(root: Path, from_agency: str, to_agency: str, level: str | None = N
                 if ag.get(role) == from_agency:
                     ag[role] = to_agency
                     touched = True
-            coordinating = ag.get("coordinating") or []
-            for i, a in enumerate(coordinating):
-                if a == from_agency:
-                    coordinating[i] = to_agency
-                    touched = True
+            for role in ("receiving", "carrying_out", "coordinating"):  # lists of agencies
+                names = ag.get(role)
+                if not isinstance(names, list):
+                    continue
+                for i, a in enumerate(names):
+                    if a == from_agency:
+                        if to_agency in names:  # already there: once is enough
+                            del names[i]
+                        else:
+                            names[i] = to_agency
+                        touched = True
+                        break
             for ch in data.get("channels") or []:
                 if ch.get("where") == from_agency:
                     ch["where"] = to_agency

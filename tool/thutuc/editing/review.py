@@ -125,11 +125,16 @@ def review(result: CheckResult, as_of: dt.date, catalogue_root: Path | None = No
                 out.append(_finding("expiring", rec, sub + ("valid_to",), pid,
                                     _(_ENDS[what]).format(name=name, date=vi.date(end)),
                                     _("find out what applies afterwards and add it with valid_from"), end))
-        for role in ("deciding", "receiving"):
-            agency = agencies.get(rec.data.get("agencies", {}).get(role))
+        named = rec.data.get("agencies", {})
+        receiving = named.get("receiving")
+        places = [("deciding", ("agencies", "deciding"), named.get("deciding"))]
+        places += ([("receiving", ("agencies", "receiving", i), a) for i, a in enumerate(receiving)]
+                   if isinstance(receiving, list) else [("receiving", ("agencies", "receiving"), receiving)])
+        for role, at, aid in places:
+            agency = agencies.get(aid) if isinstance(aid, str) else None
             if agency and agency.data.get("status") == "abolished":
                 succ = agency.data.get("successor")
-                out.append(_finding("abolished-agency", rec, ("agencies", role), pid,
+                out.append(_finding("abolished-agency", rec, at, pid,
                                     _(_ABOLISHED_AGENCY[role]).format(agency=agency.data["id"]),
                                     (_("thutuc reassign --from-agency {agency} --to-agency {successor}") if succ
                                      else _("thutuc reassign --from-agency {agency} --to-agency NEW")).format(

@@ -44,7 +44,11 @@ def renderer_fingerprint() -> str:
 
 def procedure_version(proc: Procedure, cat: Catalogue) -> str:
     """A version of what this one procedure's checklist depends on (not the whole catalogue)."""
-    deps = [plain(proc), plain(cat.agencies[proc.receiving]), plain(cat.office)]
+    agencies = {proc.deciding, *proc.receiving_points, *proc.carrying_out, *proc.coordinating,
+                *(c.where for c in proc.channels if c.where)}
+    deps = [plain(proc), [plain(cat.agencies[a]) for a in sorted(agencies)], plain(cat.office)]
+    if proc.any_office_basis:
+        deps.append(plain(cat.legal[proc.any_office_basis["ref"]]))
     return hashlib.sha256(repr(deps).encode()).hexdigest()[:10]
 
 
