@@ -447,3 +447,12 @@ def test_reassign_and_review_follow_every_receiving_point(roles_catalogue):
     assert len(changes) == 1
     after = changes[0].after
     assert "receiving: [ttphvhc-xa, ubnd-xa]" in after and "coordinating: [ubnd-xa]" in after
+
+
+def test_a_note_on_one_alternative_is_in_the_tailored_list_and_its_editor_note_is_not():
+    from thutuc.catalogue.model import Document, Paper
+    from thutuc.wording import papers_text
+
+    d = Document("x", "submit", (Paper("Căn cước"), Paper("Hộ chiếu", note="còn hạn", editor_note="SECRET")),
+                 originals=1)
+    assert papers_text(d) == "Một trong các giấy tờ sau: (1) Căn cước; (2) Hộ chiếu (còn hạn)"

@@ -47,7 +47,8 @@ def describe_condition(cond, proc: Procedure) -> str:
 def papers_text(d: Document) -> str:
     """The paper's name, or its alternatives numbered: "Một trong các giấy tờ sau: (1) …; (2) …"."""
     if d.alternatives:
-        return "Một trong các giấy tờ sau: " + "; ".join(f"({i}) {p.name}" for i, p in enumerate(d.papers, 1))
+        return "Một trong các giấy tờ sau: " + "; ".join(
+            f"({i}) {p.name}" + (f" ({p.note})" if p.note else "") for i, p in enumerate(d.papers, 1))
     return d.name
 
 
