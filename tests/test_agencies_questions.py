@@ -17,7 +17,7 @@ from thutuc.catalogue.check import check_catalogue
 from thutuc.catalogue.model import Agency, Hours, load, source_item
 from thutuc.checklist import make as ck
 from thutuc.checklist.tailor import read_answers, visible_answers
-from thutuc.wording import hours_text, legal_dates_text, source_text
+from thutuc.wording import hours_text, legal_dates_text, source_record_text
 
 TZ = ck.TZ
 WHEN = dt.datetime(2026, 11, 26, 9, 0, tzinfo=TZ)
@@ -78,11 +78,11 @@ def test_legal_dates_in_words():
 
 def test_sources_keep_plain_strings_and_say_when_a_version_is_old():
     plain = source_item("https://dichvucong.gov.vn/p/1.001193")
-    assert plain.url and plain.status is None and source_text(plain) == "https://dichvucong.gov.vn/p/1.001193"
+    assert plain.url and plain.status is None and source_record_text(plain) == "https://dichvucong.gov.vn/p/1.001193"
     words = source_item("Thủ tục 1.001193 trên Cổng Dịch vụ công quốc gia")
     assert words.text and not words.url
     old = source_item({"url": "https://dichvucong.gov.vn", "retrieved": "2025-03-01", "status": "stale"})
-    assert source_text(old) == "https://dichvucong.gov.vn, xem ngày 01/03/2025 — bản cũ, chưa đối chiếu lại"
+    assert source_record_text(old) == "https://dichvucong.gov.vn, xem ngày 01/03/2025 — bản cũ, chưa đối chiếu lại"
 
 
 # --- receiving points, any office, roles: a small catalogue -------------------------------------------
