@@ -32,7 +32,7 @@ def test_every_listed_procedure_has_a_page(site):
     ids = {p.stem for p in (ROOT / "catalogue/procedures").rglob("*.yaml")}
     assert pages == ids
     html = (site / "public/thu-tuc/dang-ky-khai-sinh/index.html").read_text(encoding="utf-8")
-    for text in ("Tờ khai đăng ký khai sinh", "Giấy tờ phải xuất trình", "Miễn phí",
+    for text in ("Tờ khai đăng ký khai sinh", "Không cần mang — cán bộ tra cứu", "Miễn phí",
                  "sau 15 giờ 00", "Luật Hộ tịch", "kiểm tra lần cuối ngày 30/06/2026", '"GovernmentService"'):
         assert text in html, text
     assert "md-banner" not in html  # the live-preview error banner stays out of published pages

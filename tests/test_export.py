@@ -218,7 +218,7 @@ def test_catalogue_without_site_url_has_no_invented_urls(tmp_path):
     assert (proc["path"], proc["url"]) == ("thu-tuc/khai-sinh/", None)
     assert data["generated_from"]["office"]["site_url"] is None
     form = by_id(proc["documents"])["to-khai"]["papers"][0]["form"]
-    assert form == {"code": None, "file": "forms/to-khai.pdf", "url": None}
+    assert form == {"code": None, "file": "forms/to-khai.pdf", "url": None, "source": None, "text": None}
     assert [c["online_level"] for c in proc["channels"] if c["kind"] == "online"] == ["partial"]
     graph = json.loads(export.export_jsonld(cat))["@graph"]
     assert all("url" not in item and item["@id"].startswith("_:") for item in graph)

@@ -51,7 +51,7 @@ def stale(tmp_path):
         "  - id: nd-cu\n    number: 1/2015/NĐ-CP\n    type: Nghị định\n    title: Cũ\n    issuer: Chính phủ\n"
         "    issued: 2015-01-01\n    repealed: 2026-01-01\n    repealed_by: nd-moi\n"
         "  - id: nd-moi\n    number: 2/2026/NĐ-CP\n    type: Nghị định\n    title: Mới\n    issuer: Chính phủ\n"
-        "    issued: 2026-10-01\n    in_force: 2027-01-01\n"
+        "    issued: 2026-10-01\n    in_force: 2027-01-01\n    looked_up: [giay-to-tuy-than]\n"
         "  - id: tt-thua\n    number: 3/2020/TT-BTP\n    type: Thông tư\n    title: Thừa\n    issuer: Bộ Tư pháp\n"
         "    issued: 2020-01-01\n", encoding="utf-8")
     (root / "forms/thua.pdf").write_bytes(b"%PDF-1.4\n")
@@ -80,6 +80,8 @@ def test_every_kind_of_finding_at_its_place(stale):
         "duplicate": ("khai-sinh-2.yaml", None, "duplicate of 'khai-sinh'"),
         "placeholder": ("khai-sinh.yaml", _line_of(ks, "TODO"), "placeholder 'TODO'"),
         "unknown": ("khai-sinh.yaml", None, "fee amount unknown"),
+        "looked-up-paper-asked": ("khai-sinh.yaml", _line_of(ks, "group: show"),
+                                  "shows 'Giấy tờ tùy thân có ảnh', which 2/2026/NĐ-CP says the office looks up"),
     }
     for kind, (path, line, text) in expect.items():
         hits = [f for f in by_kind[kind] if f.path.endswith(path) and text in f.message]
@@ -109,3 +111,48 @@ def test_bundled_catalogue_review_is_clean_of_urgent_findings():
     result = check_catalogue(ROOT / "catalogue", today=AS_OF)
     urgent = [f for f in review(result, AS_OF, ROOT / "catalogue") if f.urgency == 0]
     assert urgent == []
+
+
+def test_looked_up_paper_asked_by_name_and_by_shared_document(tmp_path):
+    """One procedure looks a paper up; another still asks for it under the same name (any case,
+    NFC), and a third shows a shared document that carries lookup: both are found, the
+    procedure that looks it up is not."""
+    root = make_catalogue(tmp_path)
+    ks = root / "procedures/ho-tich/khai-sinh.yaml"
+    text = ks.read_text(encoding="utf-8")
+    reads = text.replace("id: khai-sinh", "id: ket-hon").replace('code: "1.001193"\n', "").replace(
+        "title: Đăng ký khai sinh", "title: Đăng ký kết hôn").replace(
+        "  - id: uy-quyen\n    group: submit\n    name: Văn bản ủy quyền\n    originals: 1\n",
+        "  - id: cu-tru\n    group: lookup\n    name: Giấy xác nhận thông tin về cư trú\n"
+        "    lookup:\n      sources: [cu_tru]\n      basis: [{ref: luat-ho-tich-2014}]\n"
+        "      fallback: {originals: 1, group: show}\n")
+    (root / "procedures/ho-tich/ket-hon.yaml").write_text(reads, encoding="utf-8")
+    asks = text.replace("    name: Văn bản ủy quyền\n", "    name: GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ\n")
+    ks.write_text(asks, encoding="utf-8")
+    (root / "documents/chung.yaml").write_text(
+        "documents:\n  - id: giay-to-tuy-than\n    name: Giấy tờ tùy thân có ảnh\n"
+        "    lookup:\n      sources: [dan_cu, vneid]\n      basis: [{ref: luat-ho-tich-2014}]\n"
+        "      fallback: {originals: 1, group: show}\n", encoding="utf-8")
+    result = check_catalogue(root, display_root="catalogue", today=AS_OF)
+    assert result.errors == 0, [p.format() for p in result.problems if p.severity == "error"]
+    found = [f for f in review(result, AS_OF, root) if f.kind == "looked-up-paper-asked"]
+    got = sorted((f.subject, f.line, f.message) for f in found)
+    assert got == sorted([
+        ("khai-sinh", _line_of(ks, "- id: uy-quyen") + 1,
+         "the applicant hands in 'GIẤY XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ', which procedure 'ket-hon' says the office "
+         "looks up"),
+        ("khai-sinh", _line_of(ks, "group: show"), "the applicant shows 'Giấy tờ tùy thân có ảnh', which shared document 'giay-to-tuy-than' "
+                          "says the office looks up"),
+        ("ket-hon", _line_of(root / "procedures/ho-tich/ket-hon.yaml", "- id: tuy-than") + 1, "the applicant shows 'Giấy tờ tùy thân có ảnh', which shared document 'giay-to-tuy-than' "
+                        "says the office looks up"),
+    ]), got
+    assert found[0].urgency == KINDS["looked-up-paper-asked"] == 1
+
+
+def test_looked_up_paper_asked_in_vietnamese(stale):
+    from thutuc.editing.review import LABELS_VI, format_md
+
+    run = subprocess.run([sys.executable, "-m", "thutuc", "review", str(stale), "--as-of", "2026-11-26",
+                          "--format", "md"], capture_output=True, text=True)
+    assert "## " + LABELS_VI["looked-up-paper-asked"] + " (`looked-up-paper-asked`)" in run.stdout
+    assert LABELS_VI["looked-up-paper-asked"] == "Yêu cầu mang giấy tờ mà cán bộ phải tự tra cứu"

@@ -124,7 +124,7 @@ def test_procedure_title_and_description_are_shown_as_typed(guarded, payload_sit
     assert _norm(page.get_attribute('meta[name="description"]', "content")) == summary
     # the form's data still parses and shows the paper names as text
     form = json.loads(page.text_content("#tt-data"))
-    assert form["documents"][0]["text"].endswith(pc.PAYLOADS[-1])
+    assert form["documents"][0]["text"].startswith(data["documents"][0]["name"] + pc.SUFFIX)
     page.check('input[name="dung_han"][value="true"]')
     assert pc.SHOWN[0] in _norm(page.inner_text("#tt-docs"))
     assert seen["dialogs"] == [] and seen["outside"] == []

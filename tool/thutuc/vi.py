@@ -9,7 +9,24 @@ import unicodedata
 LEVELS = {"bo": "Cấp bộ", "tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã", "khac": "Cơ quan khác"}
 CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "post": "Dịch vụ bưu chính"}
 ONLINE_LEVELS = {"full": "Dịch vụ công trực tuyến toàn trình", "partial": "Dịch vụ công trực tuyến một phần"}
-GROUPS = {"submit": "Giấy tờ phải nộp", "show": "Giấy tờ phải xuất trình"}
+GROUPS = {"submit": "Giấy tờ phải nộp", "show": "Giấy tờ phải xuất trình",
+          "lookup": "Không cần mang — cán bộ tra cứu", "prepared": "Cán bộ lập tại quầy, bạn ký",
+          "unknown": "Thành phần hồ sơ"}
+LOOKUP_SOURCES = {
+    "dan_cu": "Cơ sở dữ liệu quốc gia về dân cư",
+    "can_cuoc": "Cơ sở dữ liệu căn cước",
+    "cu_tru": "Cơ sở dữ liệu về cư trú",
+    "ho_tich": "Cơ sở dữ liệu hộ tịch điện tử",
+    "dat_dai": "Cơ sở dữ liệu quốc gia về đất đai",
+    "dang_ky_doanh_nghiep": "Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp",
+    "thue": "Cơ sở dữ liệu về thuế",
+    "bao_hiem": "Cơ sở dữ liệu quốc gia về bảo hiểm",
+    "ly_lich_tu_phap": "Cơ sở dữ liệu lý lịch tư pháp",
+    "xuat_nhap_canh": "Cơ sở dữ liệu quốc gia về xuất nhập cảnh",
+    "dang_ky_xe": "Cơ sở dữ liệu đăng ký xe",
+    "vneid": "Ứng dụng định danh điện tử VNeID",
+    "chuyen_nganh": "cơ sở dữ liệu chuyên ngành",
+}
 APPLICANTS = {
     "cong-dan-viet-nam": "Công dân Việt Nam",
     "nguoi-viet-nam-dinh-cu-o-nuoc-ngoai": "Người Việt Nam định cư ở nước ngoài",

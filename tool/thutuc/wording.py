@@ -52,8 +52,140 @@ def papers_text(d: Document) -> str:
     return d.name
 
 
-def quantity(d: Document) -> str:
-    return vi.quantity(d.originals, d.certified_copies, d.copies, d.quantity_note)
+PREPARED = "Cán bộ lập tại quầy, bạn ký"
+UNKNOWN_PAPERS = "Chưa có thông tin chính thức về thành phần hồ sơ"
+NO_NEED = "Không cần mang"
+
+
+def form_phrase(codes, name: str = "") -> str:
+    """The form a paper is written on, after its name: "(theo Mẫu CT01)"; a code that does not
+    say "Mẫu" itself gets it: "(theo mẫu: Tờ khai …)"; a code that repeats the paper's name is
+    not said twice: "Tờ khai X (mẫu ban hành kèm Thông tư 04/2020/TT-BTP)" after "Tờ khai X" reads
+    "(theo mẫu ban hành kèm Thông tư 04/2020/TT-BTP)". Several: "(theo Mẫu 1A; Mẫu 1B)"."""
+    shown = []
+    for code in codes:
+        if not code:
+            continue
+        if name and code.casefold().startswith(name.casefold()) and len(code) > len(name):
+            rest = code[len(name):].strip()
+            if rest.startswith("(") and rest.endswith(")"):
+                rest = rest[1:-1].strip()
+            code = rest or code
+        shown.append(code)
+    if not shown:
+        return ""
+    text = "; ".join(shown)
+    return f"(theo {text})" if text.casefold().startswith("mẫu") else f"(theo mẫu: {text})"
+
+
+def _factor(d: Document, answers) -> int | None:
+    """The answer to the document's times question, when it is a number."""
+    if not d.times or not answers:
+        return None
+    value = answers.get(d.times)
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _pages(d: Document, answers) -> str:
+    value = answers.get(d.pages) if d.pages and answers else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f", mỗi bản {vi.number(value)} trang"
+    return ""
+
+
+def _per(d: Document, proc: Procedure | None) -> str:
+    """ " cho mỗi người" for a generic list: the counts are per unit of the times question."""
+    q = proc.question(d.times) if proc is not None and d.times else None
+    if q is None:
+        return ""
+    return f" cho mỗi {q.unit}" if q.unit else f" cho mỗi trường hợp ({q.ask.rstrip('?')})"
+
+
+def counts(originals: int, certified: int, copies: int, note: str | None, d: Document,
+           proc: Procedure | None, answers, per: bool = True) -> str:
+    """``per=False``: without " cho mỗi …" (the caller puts it after the paper's name)."""
+    n = _factor(d, answers)
+    if n is not None:
+        text = vi.quantity(originals * n, certified * n, copies * n, note)
+    else:
+        text = vi.quantity(originals, certified, copies, note)
+        if d.times and answers is None and per:
+            text += _per(d, proc)
+    return text + _pages(d, answers)
+
+
+def paper_notes(d: Document) -> list[str]:
+    """The notes shown with a paper in a tailored list: the paper's own, the form's source, the
+    document's, the lookup's and its fallback's."""
+    notes = [f"{p.name}: {p.note}" if d.alternatives else p.note for p in d.papers if p.note]
+    notes += [f"Nguồn mẫu: {p.form['source']}" for p in d.papers if p.form and p.form.get("source")]
+    for extra in (d.note, d.lookup.note if d.lookup else None, d.fallback.note if d.fallback else None):
+        if extra:
+            notes.append(extra)
+    return notes
+
+
+def quantity(d: Document, proc: Procedure | None = None, answers=None) -> str:
+    """The quantity as citizens read it; counts multiplied by the times answer and ", mỗi bản N
+    trang" from the pages answer when ``answers`` are given. A looked-up paper: "Không cần mang";
+    a paper the office prepares: "Cán bộ lập tại quầy, bạn ký"."""
+    if d.group == "lookup":
+        return NO_NEED
+    if d.group == "prepared":
+        return PREPARED
+    if d.group == "unknown":
+        return ""
+    return counts(d.originals, d.certified_copies, d.copies, d.quantity_note, d, proc, answers)
+
+
+def fallback_quantity(d: Document, proc: Procedure | None = None, answers=None, per: bool = True) -> str:
+    """What to bring when the lookup fails, as a quantity: "01 bản sao"."""
+    fb = d.fallback
+    if fb is None:
+        return ""
+    return counts(fb.originals, fb.certified_copies, fb.copies, fb.quantity_note, d, proc, answers, per)
+
+
+def fallback_text(d: Document, proc: Procedure | None = None, answers=None, name: bool = True) -> str:
+    """ "mang 01 bản sao Giấy xác nhận … cho mỗi người để xuất trình": what to bring if the lookup fails."""
+    fb = d.fallback
+    if fb is None:
+        return ""
+    per = _per(d, proc) if d.times and answers is None else ""
+    paper = f" {papers_text(d)}" if name else ""
+    show = " để xuất trình" if fb.group == "show" else ""
+    return f"mang {fallback_quantity(d, proc, answers, per=False)}{paper}{per}{show}"
+
+
+def sources_text(lookup) -> str:
+    """The databases read, joined: "Cơ sở dữ liệu quốc gia về dân cư, Cơ sở dữ liệu về cư trú"."""
+    names = [vi.LOOKUP_SOURCES[s] for s in lookup.sources]
+    if len(names) > 1:
+        return ", ".join(names[:-1]) + " hoặc " + names[-1]
+    return names[0] if names else ""
+
+
+def lookup_text(d: Document, proc: Procedure | None = None, answers=None, name: bool = True) -> str:
+    """ "Không cần mang — cán bộ tra cứu từ <sources> (nếu không tra cứu được: mang <fallback
+    quantity> <name>)". ``name=False`` where the paper's name stands next to it (a table row)."""
+    if d.lookup is None:
+        return NO_NEED
+    text = f"{NO_NEED} — cán bộ tra cứu từ {sources_text(d.lookup)}"
+    if d.fallback is not None:
+        text += f" (nếu không tra cứu được: {fallback_text(d, proc, answers, name)})"
+    return text
+
+
+def lookup_failed_text(d: Document, reason: str) -> str:
+    """The reason a lookup failed, on the request for additions."""
+    where = sources_text(d.lookup) if d.lookup else "cơ sở dữ liệu"
+    return f"Không tra cứu được từ {where}: {reason}" if reason else f"Không tra cứu được từ {where}"
+
+
+def looked_up_text(docs) -> str:
+    """ "Đã tra cứu: Giấy xác nhận thông tin về cư trú (Cơ sở dữ liệu về cư trú); …" on the receipt."""
+    return "Đã tra cứu: " + "; ".join(
+        f"{papers_text(d)} ({sources_text(d.lookup)})" if d.lookup else papers_text(d) for d in docs) + "."
 
 
 def fee_text(fee: Fee, proc: Procedure) -> str:

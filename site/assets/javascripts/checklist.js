@@ -221,6 +221,39 @@
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
 
+  // The quantity wording of thutuc's wording.quantity, for a paper whose counts depend on an
+  // answer (times: multiplied; pages: ", mỗi bản N trang"); the others come worded from Python.
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+
+  function countsText(c, answers) {
+    var n = c.times && typeof answers[c.times] === "number" ? Math.floor(answers[c.times]) : 1;
+    var parts = [];
+    var o = c.originals * n, cc = c.certified_copies * n, cp = c.copies * n;
+    if (o) parts.push(two(o) + " bản chính");
+    if (cc) parts.push(two(cc) + " bản sao có chứng thực");
+    if (cp) parts.push(two(cp) + " bản sao");
+    var text = parts.join(", ");
+    if (c.quantity_note) text = text ? text + " (" + c.quantity_note + ")" : c.quantity_note;
+    text = text || "số lượng chưa rõ";
+    if (c.pages && typeof answers[c.pages] === "number") text += ", mỗi bản " + plainNumber(answers[c.pages]) + " trang";
+    return text;
+  }
+
+  function answered(c, answers) {
+    return c && ((c.times && typeof answers[c.times] === "number") || (c.pages && typeof answers[c.pages] === "number"));
+  }
+
+  function quantityFor(d, answers) {
+    return answered(d.counts, answers) ? countsText(d.counts, answers) : d.quantity;
+  }
+
+  function lookupFor(d, answers) {
+    if (d.fallback_tail && answered(d.counts, answers)) {
+      return d.lookup_head + " (nếu không tra cứu được: mang " + countsText(d.counts, answers) + d.fallback_tail + ")";
+    }
+    return d.lookup;
+  }
+
   function render() {
     var read = readAnswers();
     var answers = read.answers;
@@ -248,14 +281,34 @@
       if (!inForce(d.valid_from, d.valid_to, day) || !holds(d.when, answers)) return;
       var li = document.createElement("li");
       li.setAttribute("data-doc-id", d.id);
-      var box = document.createElement("input");
-      box.type = "checkbox";
-      box.id = "tt-have-" + d.id;
-      var label = document.createElement("label");
-      label.htmlFor = box.id;
-      label.textContent = (d.group === "show" ? "Xuất trình: " : "") + d.text + " — " + d.quantity;
-      li.appendChild(box);
+      li.setAttribute("data-group", d.group);
+      var label;
+      if (d.group === "submit" || d.group === "show") {  // only what the citizen brings has a tick box
+        var box = document.createElement("input");
+        box.type = "checkbox";
+        box.id = "tt-have-" + d.id;
+        label = document.createElement("label");
+        label.htmlFor = box.id;
+        label.textContent = (d.group === "show" ? "Xuất trình: " : "") + d.text + " — " + quantityFor(d, answers);
+        li.appendChild(box);
+      } else {
+        label = document.createElement("span");
+        if (d.group === "lookup") {
+          label.textContent = d.text + ": " + lookupFor(d, answers);
+        } else if (d.group === "prepared") {
+          label.textContent = d.text + " — " + d.quantity;
+        } else {
+          label.textContent = d.text;
+        }
+      }
       li.appendChild(label);
+      (d.notes || []).forEach(function (note) {
+        var small = document.createElement("small");
+        small.className = "tt-doc-note";
+        small.textContent = note;
+        li.appendChild(document.createElement("br"));
+        li.appendChild(small);
+      });
       docs.appendChild(li);
     });
 

@@ -671,7 +671,7 @@ def lookup_rules(rec: Record, sub: tuple, lookup: dict) -> Iterator[Problem]:
     if "basis" not in lookup:
         yield rec.problem(sub + ("sources",), "warning",
                           _("a lookup without basis: cite the legal text that has the office look this paper up "
-                            "(basis: [{ref: …, articles: …}])"), at_key=True)
+                            "(basis: a list of ref and articles)"), at_key=True)
 
 
 def _lookup_refs(rec: Record, sub: tuple, lookup: dict, index: Index) -> Iterator[Problem]:
@@ -709,8 +709,8 @@ def _group_rules(rec: Record, i: int, d: dict, count: int) -> Iterator[Problem]:
     if group == "lookup":
         if "lookup" not in d and "ref" not in d:
             yield rec.problem(at + ("group",), "error",
-                              _("group: lookup needs lookup: {sources: [...], basis: [...], fallback: {...}} saying "
-                                "where the office reads the data (or a ref to a shared document that has lookup)"))
+                              _("group: lookup needs a lookup: mapping (sources, basis, fallback) saying where the "
+                                "office reads the data, or a ref to a shared document that has one"))
         for k in QUANTITY_KEYS:
             if k in d:
                 yield rec.problem(at + (k,), "error", _(LOOKUP_OWN_QUANTITY).format(key=k), at_key=True)

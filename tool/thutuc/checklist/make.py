@@ -35,7 +35,7 @@ from thutuc.catalogue.times import Limit, procedure_limit, results_for
 from thutuc.checklist.tailor import AnswerError, documents_for, not_asked_message, read_answers, visible_answers
 from thutuc.checklist.workdays import SATURDAY_MORNING, Calendar, Due, due, vietnam_calendar
 from thutuc.i18n import _
-from thutuc.wording import agency_roles, any_office_text, hours_text, quantity
+from thutuc.wording import agency_roles, any_office_text, fallback_quantity, hours_text, lookup_text, quantity
 
 TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 CHANNEL_LETTERS = {"in_person": "i", "online": "o", "post": "p"}
@@ -93,6 +93,10 @@ class Checklist:
     other_points: tuple[Agency, ...] = ()  # the procedure's other receiving points
     roles: tuple[tuple[str, str], ...] = ()  # ("Cơ quan phối hợp", names): who else takes part
     any_office: str = ""  # "Nộp tại bất kỳ điểm tiếp nhận nào, …" when residence does not matter
+    # papers the office looked up (on the receipt) and those it could not, with the reason the
+    # officer gave: their fallback is asked for on the request for additions
+    looked_up: tuple[Document, ...] = ()
+    lookup_failed: tuple[tuple[Document, str], ...] = ()
 
     @property
     def total(self) -> tuple[int, bool]:
@@ -295,8 +299,12 @@ def office_calendar(cat: Catalogue, agency: Agency, around: dt.date) -> Calendar
 
 def make(cat: Catalogue, proc: Procedure, answers: Mapping[str, Any] | None, channel: str,
          submitted: dt.datetime, applicant: Applicant = Applicant(), have: set[str] | None = None,
-         receipt: bool = False) -> Checklist:
-    """The checklist for this case. ``answers`` must already be read (tailor.read_answers)."""
+         receipt: bool = False, lookup_failed: Mapping[str, str] | None = None) -> Checklist:
+    """The checklist for this case. ``answers`` must already be read (tailor.read_answers).
+
+    ``have``: ids of the papers the applicant brought; a looked-up paper or one the office
+    prepares is never missing. ``lookup_failed``: id -> reason, for looked-up papers the office
+    could not read (see tailor.match_lookup_failed): their fallback is asked for unless in ``have``."""
     if channel not in {c.kind for c in proc.channels}:
         offered = ", ".join(c.kind for c in proc.channels)
         raise AnswerError(_("procedure '{id}' does not take applications by channel {channel} "
@@ -306,8 +314,14 @@ def make(cat: Catalogue, proc: Procedure, answers: Mapping[str, Any] | None, cha
     docs = tuple(documents_for(proc, answers, channel, on))
     missing: tuple[Document, ...] = ()
     kind = "checklist"
-    if have is not None:
-        missing = tuple(d for d, conditional in docs if d.id not in have and not conditional)
+    failed = dict(lookup_failed or {})
+    looked_up = tuple(d for d, conditional in docs if d.looked_up and not conditional and d.id not in failed)
+    failures = tuple((d, failed[d.id]) for d, conditional in docs if d.looked_up and d.id in failed)
+    if have is not None or failed:
+        brought = have or set()
+        missing = tuple(d for d, conditional in docs if have is not None
+                        and d.group in ("submit", "show") and d.id not in brought and not conditional)
+        missing += tuple(d for d, _reason in failures if d.id not in brought)
         kind = "missing" if missing else ("receipt" if receipt else "checklist")
     fee_lines = tuple(compute(proc.fees, answers, channel, on))
     where = next((c.where for c in proc.channels if c.kind == channel and c.where), None)
@@ -336,6 +350,7 @@ def make(cat: Catalogue, proc: Procedure, answers: Mapping[str, Any] | None, cha
         limit=lim, results=results,
         other_points=others, roles=tuple(agency_roles(proc, cat.agencies)),
         any_office=any_office_text(proc, cat.legal),
+        looked_up=looked_up, lookup_failed=failures,
     )
 
 
@@ -351,14 +366,31 @@ def from_answers(cat: Catalogue, key: str, given: Mapping[str, Any], channel: st
 
 # --- JSON -----------------------------------------------------------------------------------------
 
-def doc_json(d: Document, conditional: bool) -> dict:
-    return {
+def _fallback_json(d: Document, answers) -> dict | None:
+    fb = d.fallback
+    if fb is None:
+        return None
+    return {"originals": fb.originals, "certified_copies": fb.certified_copies, "copies": fb.copies,
+            "quantity_note": fb.quantity_note, "group": fb.group, "note": fb.note,
+            "quantity": fallback_quantity(d, None, answers)}
+
+
+def doc_json(d: Document, conditional: bool, answers=None) -> dict:
+    out = {
         "id": d.id, "group": d.group, "name": d.name, "papers": [p.name for p in d.papers],
         "one_of": d.alternatives, "originals": d.originals, "certified_copies": d.certified_copies,
-        "copies": d.copies, "quantity": quantity(d),
+        "copies": d.copies, "quantity": quantity(d, None, answers),
         "forms": [p.form.get("code") or p.form.get("file") for p in d.papers if p.form],
-        "conditional": conditional, "when_text": d.when_text,
+        "form_sources": [p.form["source"] for p in d.papers if p.form and p.form.get("source")],
+        "conditional": conditional, "when_text": d.when_text, "note": d.note,
+        "paper_notes": [p.note for p in d.papers if p.note],
+        "times": d.times, "pages": d.pages,
     }
+    if d.lookup is not None:
+        out["lookup"] = {"sources": list(d.lookup.sources), "source_names": [vi.LOOKUP_SOURCES[s] for s in d.lookup.sources],
+                         "basis": [dict(b) for b in d.lookup.basis], "note": d.lookup.note,
+                         "fallback": _fallback_json(d, answers), "text": lookup_text(d, None, answers)}
+    return out
 
 
 def limit_json(lim: Limit) -> dict:
@@ -386,8 +418,11 @@ def to_json(cl: Checklist) -> dict:
         "applicant": {k: v for k, v in vars(cl.applicant).items() if v},
         "channel": cl.channel,
         "answers": cl.answers,
-        "documents": [doc_json(d, c) for d, c in cl.documents],
-        "missing": [doc_json(d, False) for d in cl.missing],
+        "documents": [doc_json(d, c, cl.answers) for d, c in cl.documents],
+        "missing": [doc_json(d, False, cl.answers) for d in cl.missing],
+        "looked_up": [d.id for d in cl.looked_up],
+        "lookup_failed": [{"id": d.id, "reason": reason, "fallback": _fallback_json(d, cl.answers)}
+                          for d, reason in cl.lookup_failed],
         "fees": [f.as_json() for f in cl.fees],
         "total": {"amount": amount, "complete": known, "text": vi.money(amount)},
         "processing_time": limit_json(cl.limit),

@@ -84,7 +84,10 @@ def render_checklist(cl: Checklist, fmt: str, cat: Catalogue | None = None, appe
         return render.to_html(slip).encode()
     pdf = render.to_pdf(slip, cl.submitted)
     if append_forms and cat is not None:
-        pdf = with_forms(pdf, form_files(cl, cat), warn, cat.root)
+        files, skipped = forms_to_append(cl, cat)
+        for message in skipped:
+            warn(message)
+        pdf = with_forms(pdf, files, warn, cat.root)
     return pdf
 
 
@@ -95,14 +98,37 @@ def filename(cl: Checklist, fmt: str, stem: str | None = None) -> str:
 
 def form_files(cl: Checklist, cat: Catalogue) -> list[Path]:
     """Blank PDF forms of the papers on this checklist, in order, each once."""
+    return forms_to_append(cl, cat)[0]
+
+
+def forms_to_append(cl: Checklist, cat: Catalogue) -> tuple[list[Path], list[str]]:
+    """(the blank PDF forms of the papers on this checklist, in order, each once; one message for
+    each other form, saying why it is not appended and where to get it)."""
+    from urllib.parse import quote
+
     files: list[Path] = []
+    skipped: list[str] = []
+    seen: set[str] = set()
+    site = (cat.office.get("site_url") or "").rstrip("/")
+    forms_dir = (cat.root / "forms").resolve()
     for doc, _conditional in cl.documents:
         for paper in doc.papers:
             f = paper.form.get("file") if paper.form else None
-            path = cat.root / f if f else None
-            if path and path.suffix.lower() == ".pdf" and path.is_file() and path not in files:
+            if not f or f in seen:
+                continue
+            seen.add(f)
+            path = cat.root / f
+            where = f"{site}/{quote(f, safe='/')}" if site else f"catalogue/{f}"
+            suffix = path.suffix.lower()
+            if suffix != ".pdf":
+                skipped.append(_("{file}: a {type} form cannot be appended to a PDF; download it from {where}").format(
+                    file=f, type=suffix or _("file"), where=where))
+            elif forms_dir not in path.resolve().parents or not path.is_file():
+                skipped.append(_("{file}: the form file is missing from catalogue/forms/; it was not appended").format(
+                    file=f))
+            else:
                 files.append(path)
-    return files
+    return files, skipped
 
 
 def with_forms(pdf: bytes, forms: Iterable[Path], warn: Callable[[str], None] = lambda message: None,

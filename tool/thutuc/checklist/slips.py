@@ -14,13 +14,21 @@ from thutuc.catalogue.model import Document
 from thutuc.checklist.make import Checklist
 from thutuc.wording import (
     NOT_PUBLISHED,
+    PREPARED,
+    UNKNOWN_PAPERS,
     case_text,
     condition_text,
     decision_text,
     describe_condition,
+    fallback_quantity,
+    form_phrase,
     hours_text,
     limit_text,
+    looked_up_text,
+    lookup_failed_text,
+    lookup_text,
     otherwise_text,
+    paper_notes,
     papers_text,
     quantity,
     result_name,
@@ -86,28 +94,72 @@ class Slip:
     title: str = ""
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
 def paper_cell(d: Document, conditional: bool, cl: Checklist) -> str:
+    """A paper as a checklist row: its name, the form it is written on "(theo Mẫu CT01)" and the
+    form's source, the case it is for, and its notes (the paper's own, then the document's)."""
     text = papers_text(d)
-    forms = [p.form.get("code") for p in d.papers if p.form and p.form.get("code")]
-    if forms:
-        text += f" — mẫu: {'; '.join(forms)}"
+    phrase = form_phrase([p.form.get("code") for p in d.papers if p.form], "" if d.alternatives else d.name)
+    if phrase:
+        text += f" {phrase}"
     if conditional:
         text = f"{condition_text(d, cl.procedure) or 'Nếu có'}: {text}"
-    if d.note:
-        text += f". {d.note}"
+    notes = paper_notes(d)
+    if notes:
+        text = _sentence(text) + " " + " ".join(_sentence(n) for n in notes)
     return text
 
 
 def document_tables(cl: Checklist, checkbox: bool) -> list:
     blocks = []
+    columns = (("STT", 0.07), ("Giấy tờ", 0.63), ("Số lượng", 0.30))
     for group in ("submit", "show"):
         docs = [(d, c) for d, c in cl.documents if d.group == group]
         if not docs:
             continue
         blocks.append(Heading(vi.GROUPS[group]))
-        rows = tuple((f"{i}", paper_cell(d, c, cl), quantity(d)) for i, (d, c) in enumerate(docs, 1))
-        blocks.append(Table((("STT", 0.07), ("Giấy tờ", 0.63), ("Số lượng", 0.30)), rows, checkbox=checkbox))
+        rows = tuple((f"{i}", paper_cell(d, c, cl), quantity(d, cl.procedure, cl.answers))
+                     for i, (d, c) in enumerate(docs, 1))
+        blocks.append(Table(columns, rows, checkbox=checkbox))
+    looked = [(d, c) for d, c in cl.documents if d.group == "lookup"]
+    if looked:  # nothing to bring: no tick box; the fallback is said in words
+        blocks.append(Heading(vi.GROUPS["lookup"]))
+        rows = tuple((f"{i}", paper_cell(d, c, cl), _lookup_quantity(d, cl)) for i, (d, c) in enumerate(looked, 1))
+        blocks.append(Table((("STT", 0.07), ("Giấy tờ", 0.50), ("Cán bộ tra cứu", 0.43)), rows))
+    prepared = [(d, c) for d, c in cl.documents if d.group == "prepared"]
+    if prepared:
+        blocks.append(Heading(vi.GROUPS["prepared"]))
+        rows = tuple((f"{i}", paper_cell(d, c, cl), PREPARED) for i, (d, c) in enumerate(prepared, 1))
+        blocks.append(Table(columns, rows))
+    for d, _c in cl.documents:
+        if d.group == "unknown":
+            blocks.append(Heading("Giấy tờ cần chuẩn bị"))
+            blocks.append(Para(UNKNOWN_PAPERS + "." + (f" {_sentence(d.note)}" if d.note else ""), italic=True))
     return blocks
+
+
+def _lookup_quantity(d: Document, cl: Checklist) -> str:
+    return lookup_text(d, cl.procedure, cl.answers, name=False)
+
+
+def _missing_rows(cl: Checklist) -> tuple:
+    failed = dict((d.id, reason) for d, reason in cl.lookup_failed)
+    rows = []
+    for i, d in enumerate(cl.missing, 1):
+        if d.id in failed:
+            # what to bring now: the paper, its fallback's note, and why the officer could not read it
+            note = f". {_sentence(d.fallback.note)}" if d.fallback and d.fallback.note else ""
+            cell = f"{papers_text(d)}{note} — {lookup_failed_text(d, failed[d.id])}"
+            qty = fallback_quantity(d, cl.procedure, cl.answers) + (" (xuất trình)" if d.fallback and
+                                                                   d.fallback.group == "show" else "")
+        else:
+            cell, qty = paper_cell(d, False, cl), quantity(d, cl.procedure, cl.answers)
+        rows.append((str(i), cell, qty))
+    return tuple(rows)
 
 
 def fee_table(cl: Checklist) -> list:
@@ -288,8 +340,11 @@ def citizen(cl: Checklist) -> Slip:
 def missing(cl: Checklist) -> Slip:
     """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."""
     p = cl.procedure
-    rows = tuple((str(i), paper_cell(d, False, cl), quantity(d)) for i, d in enumerate(cl.missing, 1))
+    rows = _missing_rows(cl)
     basis = "; ".join(cl.legal_basis)
+    reason = "Hồ sơ chưa có đủ thành phần theo quy định của thủ tục."
+    if cl.lookup_failed:
+        reason += " " + " ".join(_sentence(f"{d.name}: {lookup_failed_text(d, r)}") for d, r in cl.lookup_failed)
     blocks = [
         NationalHeader(cl.receiving.name, place_date(cl)),
         Title("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Số: ……………"),
@@ -297,7 +352,7 @@ def missing(cl: Checklist) -> Slip:
         Fields((("Nội dung yêu cầu giải quyết", p.title + (f" (mã {p.code})" if p.code else "")),)),
         Para("Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:", bold=True),
         Table((("STT", 0.07), ("Giấy tờ cần bổ sung", 0.63), ("Số lượng", 0.30)), rows, checkbox=True),
-        Fields((("Lý do", "Hồ sơ chưa có đủ thành phần theo quy định của thủ tục."),
+        Fields((("Lý do", reason),
                 ("Căn cứ", basis),
                 ("Tra cứu quy định tại", cl.url or cl.receiving.name))),
         Para("Cán bộ hướng dẫn: ……………………  Điện thoại: ……………", small=True),
@@ -311,7 +366,11 @@ def missing(cl: Checklist) -> Slip:
 def receipt(cl: Checklist) -> Slip:
     """Giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
     p = cl.procedure
-    docs = tuple((str(i), paper_cell(d, False, cl), quantity(d)) for i, (d, c) in enumerate(cl.documents, 1) if not c)
+    failed = {d.id for d, _reason in cl.lookup_failed}
+    received = [d for d, c in cl.documents if not c and (d.group in ("submit", "show") or d.id in failed)]
+    docs = tuple((str(i), paper_cell(d, False, cl),
+                  fallback_quantity(d, cl.procedure, cl.answers) if d.id in failed
+                  else quantity(d, cl.procedure, cl.answers)) for i, d in enumerate(received, 1))
     def legal_time(lim) -> str:
         text = "trong ngày" if lim.unit == "same_day" else (
             "chưa có thông tin" if lim.unit == "unknown" else f"{lim.amount:02d} {vi.TIME_UNITS[lim.unit]}")
@@ -342,6 +401,7 @@ def receipt(cl: Checklist) -> Slip:
         Fields((("Nội dung yêu cầu giải quyết", p.title + (f" (mã {p.code})" if p.code else "")),)),
         Para("1. Thành phần hồ sơ nộp gồm:", bold=True),
         Table((("STT", 0.07), ("Tên giấy tờ", 0.63), ("Số lượng", 0.30)), docs),
+        *([Para(looked_up_text(cl.looked_up))] if cl.looked_up else []),
         Fields((
             ("2. Số lượng hồ sơ", f"{p.sets or 1:02d} bộ"),
         ) + legal + ((("Các bước giải quyết", "; ".join(stage_text(x) for x in stages)),) if stages else ()) + (

@@ -56,8 +56,9 @@ def _shown(raw: Any) -> str:
 
 def counted(proc: Procedure) -> set[str]:
     """Keys of the number questions that count something (pages, copies: a fee's units or
-    times), whose answers must be whole numbers."""
-    return {k for f in proc.fees for k in (f.units, f.times) if k}
+    times, a paper's times or pages), whose answers must be whole numbers."""
+    return ({k for f in proc.fees for k in (f.units, f.times) if k}
+            | {k for d in proc.documents for k in (d.times, d.pages) if k})
 
 
 def parse_answer(q: Question, raw: Any, whole: bool = False) -> Any:
@@ -250,3 +251,33 @@ def match_documents(proc: Procedure, names: Iterable[str]) -> set[str]:
             raise AnswerError(_("procedure '{id}' has no paper '{name}'{hint} (paper ids: {ids})").format(
                 id=proc.id, name=name, hint=suggest(name, sorted(ids)), ids=", ".join(sorted(ids))))
     return found
+
+
+MAX_REASON_CHARS = 300  # a reason the officer types at the counter, not a pasted page
+
+
+def match_lookup_failed(proc: Procedure, items: Iterable[str], applicable: Iterable[Document] | None = None
+                        ) -> dict[str, str]:
+    """--lookup-failed values, 'DOC=lý do' (DOC: the id or name of a looked-up paper), as
+    {id: reason}. A DOC that is not a paper the office looks up in this case is an AnswerError in
+    one line naming the ids that are."""
+    docs = [d for d in (applicable if applicable is not None else proc.documents) if d.looked_up]
+    ids = sorted(d.id for d in docs)
+    by_name = {vi.fold(p.name): d.id for d in docs for p in d.papers}
+    out: dict[str, str] = {}
+    for item in items:
+        key, _sep, reason = item.partition("=")
+        key, reason = key.strip(), " ".join(reason.split())
+        if len(reason) > MAX_REASON_CHARS:
+            raise AnswerError(_("--lookup-failed {doc}: the reason is {count:,} characters long; say it in a few "
+                                "words").format(doc=_shown(key), count=len(reason)))
+        found = key if key in ids else by_name.get(vi.fold(key))
+        if found is None:
+            if not ids:
+                raise AnswerError(_("--lookup-failed {doc}: procedure '{id}' has no paper the office looks up "
+                                    "in this case").format(doc=_shown(key), id=proc.id))
+            raise AnswerError(_("--lookup-failed {doc}: not a paper the office looks up in this case{hint} "
+                                "(looked-up papers: {ids})").format(doc=_shown(key), hint=suggest(key, ids),
+                                                                     ids=", ".join(ids)))
+        out[found] = reason
+    return out

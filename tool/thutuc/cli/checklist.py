@@ -75,6 +75,10 @@ def _only_if(proc, q, answers) -> str:
               help="The catalogue as on this date (fees, papers in force); the file counts as handed in at 08:00 that day unless --submitted says otherwise.")
 @click.option("--have", multiple=True, metavar="DOC",
               help="A paper the applicant brought (its id or name). With --have the output is the request to complete the file when something is missing.")
+@click.option("--lookup-failed", "lookup_failed", multiple=True, metavar='DOC="REASON"',
+              help="A paper the office looks up but could not read, with the reason, e.g. "
+                   "--lookup-failed cu-tru=\"không có dữ liệu\". Its fallback goes on the request to complete the file. "
+                   "Repeat for each.")
 @click.option("--receipt", is_flag=True, help="With --have: when nothing is missing, print the receipt with the appointment date.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "html", "md", "json"]), default="pdf", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
@@ -86,7 +90,8 @@ def _only_if(proc, q, answers) -> str:
               help="Where --batch writes its files.")
 @click.option("--append-forms", is_flag=True, help="Append the blank PDF forms of the listed papers (PDF output).")
 def checklist(procedure, catalogue, answer, answers_file, generic, channel, applicant, address, phone, email,
-              submitted, as_of, have, receipt, fmt, output, code, batch_file, out_dir, append_forms) -> None:
+              submitted, as_of, have, lookup_failed, receipt, fmt, output, code, batch_file, out_dir,
+              append_forms) -> None:
     """Make the checklist for one applicant: their papers, fees, and the date the result is due.
 
     PROCEDURE is the procedure's id or national code. Missing answers are asked on a terminal;
@@ -98,6 +103,7 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
           -a mang_thai_ho=khong -a nop_thay=khong -a so_ban_sao=1 --applicant "Nguyễn Văn An"
       thutuc checklist dang-ky-ket-hon --generic --format html -o ket-hon.html
       thutuc checklist 1.001193 --have to-khai --have tuy-than ...   # what is still missing
+      thutuc checklist dang-ky-thuong-tru ... --have to-khai --lookup-failed cho-o="không có dữ liệu" --receipt
       thutuc checklist --code 1.001193_7407e2_i2611261530_1.0.0.0.2_4G
       thutuc checklist du-tuyen-giao-vien --batch ung-vien.csv --out-dir phieu/
     """
@@ -114,7 +120,9 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
     from thutuc.checklist.render import MissingGlyph
     from thutuc.checklist.tailor import (
         AnswerError,
+        documents_for,
         match_documents,
+        match_lookup_failed,
         read_answers,
         read_answers_file,
     )
@@ -178,8 +186,14 @@ def checklist(procedure, catalogue, answer, answers_file, generic, channel, appl
             check_printable(fmt, {"--applicant": applicant, "--address": address, "--phone": phone,
                                   "--email": email})
             have_ids = match_documents(proc, have) if have else None
+            failed = None
+            if lookup_failed:
+                check_printable(fmt, {"--lookup-failed": " ".join(lookup_failed)})
+                case_docs = [d for d, _c in documents_for(proc, answers, channel, when.date())]
+                failed = match_lookup_failed(proc, lookup_failed, case_docs)
             cl = ck.make(cat, proc, answers, channel, when,
-                         ck.Applicant(applicant, address, phone, email), have=have_ids, receipt=receipt)
+                         ck.Applicant(applicant, address, phone, email), have=have_ids, receipt=receipt,
+                         lookup_failed=failed)
         except (AnswerError, CalendarError) as exc:
             click.echo(f"thutuc checklist: {exc}", err=True)
             sys.exit(1)

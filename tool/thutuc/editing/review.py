@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import difflib
 import json
+import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from thutuc.i18n import N_, _
 # kind -> urgency (0 = act now)
 KINDS = {
     "repealed": 0, "expired": 0, "abolished-agency": 0, "abolished-level": 0, "abolished-referenced": 0,
-    "overdue": 1, "not-in-force": 1, "expiring": 2, "due-soon": 3, "duplicate": 4, "unused": 5,
+    "overdue": 1, "not-in-force": 1, "looked-up-paper-asked": 1, "expiring": 2, "due-soon": 3, "duplicate": 4, "unused": 5,
     "unknown": 6, "placeholder": 6,
 }
 
@@ -144,6 +145,8 @@ def review(result: CheckResult, as_of: dt.date, catalogue_root: Path | None = No
                                 _("district level (huyen) no longer exists since 01/07/2025"),
                                 _("move it to xa or tinh (thutuc reassign … --level xa), or retire it")))
 
+    out += looked_up_paper_asked(index, listed)
+
     # Records that point at abolished procedures, and shared records nothing uses.
     abolished = {pid for pid, r in procs.items() if r.data.get("lifecycle", {}).get("status") == "abolished"}
     used_docs, used_forms, used_legal = set(), set(), set()
@@ -202,6 +205,72 @@ def review(result: CheckResult, as_of: dt.date, catalogue_root: Path | None = No
     return sorted(set(out))
 
 
+def _name_key(name) -> str:
+    return unicodedata.normalize("NFC", str(name)).casefold().strip()
+
+
+def _papers_of(d: dict, shared: dict) -> list[tuple[str | None, str]]:
+    """(ref, name) of a document's paper or of each alternative; a ref's name is the shared one's."""
+    out = []
+    for paper in [d] + list(d.get("one_of") or []):
+        if paper is d and "one_of" in d:
+            continue
+        ref = paper.get("ref") if isinstance(paper.get("ref"), str) else None
+        name = paper.get("name") or (shared[ref].data.get("name") if ref in shared else None)
+        if name or ref:
+            out.append((ref, name or ""))
+    return out
+
+
+def looked_up_paper_asked(index, listed: dict) -> list[Finding]:
+    """A procedure asks (submit/show) for a paper that another procedure, a shared document or a
+    legal document says the office looks up: matched by ref, else by NFC-casefolded name."""
+    shared = index.ids("documents")
+    by_ref: dict[str, str] = {}  # shared document id -> who says it is looked up
+    by_name: dict[str, str] = {}  # name key -> who says it is looked up
+    for sid, rec in sorted(shared.items()):
+        if isinstance(rec.data.get("lookup"), dict):
+            by_ref.setdefault(sid, _("shared document '{id}'").format(id=sid))
+    for lid, rec in sorted(index.ids("legal").items()):
+        for sid in rec.data.get("looked_up") or []:
+            if isinstance(sid, str):
+                by_ref.setdefault(sid, str(rec.data.get("number") or lid))
+    for sid, who in list(by_ref.items()):
+        if sid in shared and shared[sid].data.get("name"):
+            by_name.setdefault(_name_key(shared[sid].data["name"]), who)
+    owners: dict[str, set[str]] = {}  # key -> procedures that look it up themselves
+    for pid, rec in sorted(index.ids("procedures").items()):
+        for d in rec.data.get("documents") or []:
+            if isinstance(d, dict) and d.get("group") == "lookup":
+                for ref, name in _papers_of(d, shared):
+                    who = _("procedure '{id}'").format(id=pid)
+                    if ref:
+                        by_ref.setdefault(ref, who)
+                        owners.setdefault("ref:" + ref, set()).add(pid)
+                    if name:
+                        by_name.setdefault(_name_key(name), who)
+                        owners.setdefault("name:" + _name_key(name), set()).add(pid)
+    out = []
+    for pid, rec in sorted(listed.items()):
+        for i, d in enumerate(rec.data.get("documents") or []):
+            if not isinstance(d, dict) or d.get("group") not in ("submit", "show"):
+                continue
+            for ref, name in _papers_of(d, shared):
+                key = "ref:" + ref if ref and ref in by_ref else "name:" + _name_key(name)
+                who = by_ref.get(ref) if ref and ref in by_ref else by_name.get(_name_key(name))
+                if who is None or owners.get(key) == {pid}:
+                    continue
+                message = (_("the applicant hands in '{name}', which {who} says the office looks up")
+                           if d["group"] == "submit"
+                           else _("the applicant shows '{name}', which {who} says the office looks up"))
+                out.append(_finding("looked-up-paper-asked", rec, ("documents", i, "group"), pid,
+                                    message.format(name=name or ref, who=who),
+                                    _("make it group: lookup with lookup.fallback (what to bring if the lookup "
+                                      "fails), or say in a note why this procedure still asks for it")))
+                break
+    return out
+
+
 def format_table(findings: list[Finding]) -> str:
     if not findings:
         return _("Nothing to review.")
@@ -219,6 +288,7 @@ LABELS_VI = {
     "overdue": "Quá hạn rà soát", "not-in-force": "Căn cứ chưa có hiệu lực", "expiring": "Sắp hết hiệu lực",
     "due-soon": "Sắp đến hạn rà soát", "duplicate": "Có thể trùng lặp", "unused": "Không dùng đến",
     "unknown": "Thông tin chưa rõ", "placeholder": "Chữ tạm chưa thay",
+    "looked-up-paper-asked": "Yêu cầu mang giấy tờ mà cán bộ phải tự tra cứu",
 }
 
 

@@ -25,6 +25,7 @@ import io
 import json
 import unicodedata
 from typing import Any, Callable
+from urllib.parse import quote
 
 from thutuc import vi
 from thutuc.catalogue.fees import in_force
@@ -45,11 +46,15 @@ from thutuc.wording import (
     case_text,
     condition_text,
     describe_condition,
+    fallback_quantity,
     fee_scope,
     fee_text,
+    form_phrase,
+    lookup_text,
     processing_time_text,
     quantity,
     result_name,
+    sources_text,
 )
 
 FORMAT = "thutuc-catalogue-export"
@@ -171,20 +176,41 @@ def _result_json(cat: Catalogue, proc: Procedure, r) -> dict:
             "form": _form_json(cat, r.form), "source": r.source}
 
 
-def _form_json(cat: Catalogue, form) -> dict | None:
+def _form_json(cat: Catalogue, form, name: str = "") -> dict | None:
     if not form:
         return None
     file = form.get("file")
-    return {"code": form.get("code"), "file": file, "url": page_url(cat, file) if file else None}
+    return {"code": form.get("code"), "file": file, "url": page_url(cat, quote(file, safe="/")) if file else None,
+            "source": form.get("source"), "text": form_phrase([form.get("code")], name) or None}
 
 
 def _paper_json(cat: Catalogue, paper: Paper) -> dict:
-    return {"name": paper.name, "shared_document": paper.ref, "form": _form_json(cat, paper.form),
+    return {"name": paper.name, "shared_document": paper.ref, "form": _form_json(cat, paper.form, paper.name),
             "note": paper.note}
 
 
+def lookup_json(cat: Catalogue, doc_or_shared) -> dict | None:
+    """A lookup (the office reads the paper's data itself) in the export shape, or None."""
+    lk = doc_or_shared.lookup
+    if lk is None:
+        return None
+    fb = lk.fallback
+    return {
+        "sources": [{"id": s, "name": vi.LOOKUP_SOURCES[s]} for s in lk.sources],
+        "basis": [{"ref": b["ref"], "number": cat.legal[b["ref"]].number if b["ref"] in cat.legal else None,
+                   "articles": b.get("articles")} for b in lk.basis],
+        "fallback": None if fb is None else {
+            "originals": fb.originals, "certified_copies": fb.certified_copies, "copies": fb.copies,
+            "quantity_note": fb.quantity_note, "group": fb.group, "note": fb.note,
+            "quantity_text": fallback_quantity(doc_or_shared) if isinstance(doc_or_shared, Document) else
+            vi.quantity(fb.originals, fb.certified_copies, fb.copies, fb.quantity_note)},
+        "source": lk.source, "note": lk.note,
+        "text": lookup_text(doc_or_shared) if isinstance(doc_or_shared, Document) else None,
+    }
+
+
 def _document_json(cat: Catalogue, proc: Procedure, doc: Document) -> dict:
-    known = quantity_known(doc)
+    known = quantity_known(doc) and doc.group in ("submit", "show")
     return {
         "id": doc.id, "group": doc.group, "name": doc.name, "alternatives": doc.alternatives,
         "papers": [_paper_json(cat, p) for p in doc.papers],
@@ -196,6 +222,7 @@ def _document_json(cat: Catalogue, proc: Procedure, doc: Document) -> dict:
         "condition": plain(doc.when), "condition_text": condition_text(doc, proc) or None,
         "channels": list(doc.channels), "note": doc.note,
         "valid_from": doc.valid_from, "valid_to": doc.valid_to, "source": doc.source,
+        "lookup": lookup_json(cat, doc), "times": doc.times, "pages": doc.pages,
     }
 
 
@@ -315,10 +342,11 @@ def export_data(cat: Catalogue, as_of: dt.date | None = None) -> dict:
             "id": law.id, "number": law.number, "type": law.type, "title": law.title, "issuer": law.issuer,
             "issued": law.issued, "in_force": law.in_force, "repealed": law.repealed,
             "repealed_by": law.repealed_by, "amended_by": sorted(law.amended_by), "url": law.url, "note": law.note,
+            "looked_up": sorted(law.looked_up),
         } for law in sorted(cat.legal.values(), key=lambda law: law.id)],
         "shared_documents": [{
             "id": d.id, "name": d.name, "description": d.description, "issued_by": d.issued_by,
-            "legal_basis": sorted(d.legal_basis), "note": d.note,
+            "legal_basis": sorted(d.legal_basis), "note": d.note, "lookup": lookup_json(cat, d),
         } for d in sorted(cat.documents.values(), key=lambda d: d.id)],
         "procedures": [procedure_json(cat, p, as_of) for p in exported_procedures(cat)],
     }
@@ -333,7 +361,7 @@ def export_json(cat: Catalogue, as_of: dt.date | None = None) -> str:
 
 CSV_COLUMNS = ("id", "code", "title", "field", "levels", "agency", "receiving_agency", "channels", "online_level",
                "processing_time", "fees", "legal_basis", "status", "last_reviewed", "url",
-               "carrying_out", "coordinating", "any_office")
+               "carrying_out", "coordinating", "any_office", "looked_up")
 CSV_SEPARATOR = "; "
 NOT_ONLINE = "Không nộp trực tuyến"
 LEVEL_UNKNOWN = "Chưa rõ mức độ"
@@ -368,6 +396,8 @@ def csv_row(cat: Catalogue, proc: Procedure, as_of: dt.date | None = None) -> di
         "legal_basis": _join(cat.legal[b["ref"]].number for b in proc.legal_basis),
         "status": vi.STATUS[proc.lifecycle.status], "last_reviewed": proc.lifecycle.last_reviewed,
         "url": page_url(cat, path) or path,
+        "looked_up": _join(f"{d.name} ({sources_text(d.lookup)})" if d.lookup else d.name
+                           for d in _documents(proc, as_of) if d.looked_up),
     }
 
 

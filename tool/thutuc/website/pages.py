@@ -21,24 +21,31 @@ from thutuc.catalogue.model import (
     ProcessingTime,
 )
 from thutuc.wording import (
+    PREPARED,
+    UNKNOWN_PAPERS,
     agency_roles,
     any_office_text,
     case_text,
     condition_text,
     decision_text,
     describe_condition,
+    fallback_text,
     fee_scope,
     fee_text,
+    form_phrase,
     hours_text,
     legal_dates_text,
+    lookup_text,
     otherwise_text,
     own_source,
+    paper_notes,
     papers_text,
     processing_time_text,
     quantity,
     result_name,
     source_record_text,
     source_text,
+    sources_text,
     stage_text,
 )
 
@@ -131,7 +138,7 @@ def sources_block(proc: Procedure) -> list[str]:
 
 
 def document_item(doc: Document, proc: Procedure, depth: int) -> str:
-    qty = quantity(doc)
+    qty = quantity(doc, proc)
     if doc.alternatives:
         alts = "".join(f"\n    - {paper_text(p)}" for p in doc.papers)
         head = f"**Một trong các giấy tờ sau** — {esc(qty)}:{alts}"
@@ -155,17 +162,101 @@ def document_item(doc: Document, proc: Procedure, depth: int) -> str:
     return f"- {prefix}{head}{tail}"
 
 
+def form_link(file: str, depth: int = 2) -> str:
+    """The relative address of a form file, percent-encoded (spaces, Vietnamese letters)."""
+    from urllib.parse import quote
+
+    return escaping.url(rel(depth, quote(file, safe="/")))
+
+
 def paper_text(paper, bold: bool = False) -> str:
     text = f"**{esc(paper.name)}**" if bold else esc(paper.name)
     if paper.form:
         form = paper.form
-        if form.get("file"):
-            text += f" ([tải mẫu](../../{escaping.url(form['file'])}))"
         if form.get("code"):
-            text += f" — mẫu: {esc(form['code'])}"
+            text += f" {esc(form_phrase([form['code']], paper.name))}"
+        if form.get("file"):
+            text += f" ([tải mẫu]({form_link(form['file'])}))"
+        if form.get("source"):
+            src = form["source"]
+            shown = (f"[{esc(src)}]({escaping.url(src)})" if escaping.valid_url(src) and src.startswith("https://")
+                     else esc(src))
+            text += f" (nguồn mẫu: {shown})"
     if getattr(paper, "note", None):
         text += f" ({esc(paper.note)})"
     return text
+
+
+def lookup_item(doc: Document, proc: Procedure, cat: Catalogue) -> str:
+    """A paper the office looks up: its name, where it is read, what to bring if that fails, and
+    the legal basis."""
+    names = (" / ".join(paper_text(p) for p in doc.papers) if doc.alternatives
+             else paper_text(doc.papers[0], bold=True))
+    cond = condition_text(doc, proc)
+    prefix = f"*{esc(cond)}:* " if cond else ""
+    extra = []
+    if doc.lookup is not None:
+        text = f"cán bộ tra cứu từ {sources_text(doc.lookup)}"
+        fb = doc.fallback
+        if fb is not None:
+            text += f". Nếu không tra cứu được: {fallback_text(doc, proc)}"
+        extra.append(esc(text[0].upper() + text[1:] + "."))
+        if doc.lookup.note:
+            extra.append(esc(doc.lookup.note))
+        if fb is not None and fb.note:
+            extra.append(esc(fb.note))
+        basis = []
+        for b in doc.lookup.basis:
+            law = cat.legal.get(b["ref"])
+            if law is not None:
+                basis.append((f"{b['articles']} " if b.get("articles") else "") + f"{law.type} {law.number}")
+        if basis:
+            extra.append(esc("Căn cứ: " + "; ".join(basis) + "."))
+    if doc.channels:
+        extra.append("Chỉ khi nộp " + ", ".join(vi.CHANNELS[c].lower() for c in doc.channels) + ".")
+    if doc.note:
+        extra.append(esc(doc.note))
+    return f"- {prefix}{names} — không cần mang" + ("<br>" + " ".join(extra) if extra else "")
+
+
+def prepared_item(doc: Document, proc: Procedure) -> str:
+    cond = condition_text(doc, proc)
+    prefix = f"*{esc(cond)}:* " if cond else ""
+    tail = f"<br>{esc(doc.note)}" if doc.note else ""
+    return f"- {prefix}{paper_text(doc.papers[0], bold=True)} — {esc(PREPARED.lower())}{tail}"
+
+
+# The section of each group on the procedure page: (heading id, intro).
+GROUP_SECTIONS = {
+    "submit": ("giay-to-nop", ""),
+    "show": ("giay-to-xuat-trinh", ""),
+    "lookup": ("giay-to-tra-cuu", "Bạn không phải mang các giấy tờ này: cán bộ tự tra cứu thông tin. "
+                                  "Chỉ khi không tra cứu được, cán bộ mới đề nghị bạn bổ sung."),
+    "prepared": ("giay-to-lap-tai-quay", "Cán bộ tiếp nhận lập các giấy tờ này tại quầy; bạn kiểm tra và ký."),
+}
+
+
+def document_sections(documents, proc: Procedure, cat: Catalogue, depth: int) -> list[str]:
+    """The papers of the page, one section per group; a procedure whose record lists no papers says so."""
+    out = []
+    if any(d.group == "unknown" for d in documents):
+        note = next((d.note for d in documents if d.group == "unknown" and d.note), None)
+        out.append(f"*{esc(UNKNOWN_PAPERS)}.*" + (f" {esc(note)}" if note else "") + "\n{: .tt-unknown }\n")
+    for group, (anchor, intro) in GROUP_SECTIONS.items():
+        docs = [d for d in documents if d.group == group]
+        if not docs:
+            continue
+        out.append(f"### {vi.GROUPS[group]} {{#{anchor}}}\n")
+        if intro:
+            out.append(intro + "\n")
+        if group == "lookup":
+            items = [lookup_item(d, proc, cat) for d in docs]
+        elif group == "prepared":
+            items = [prepared_item(d, proc) for d in docs]
+        else:
+            items = [document_item(d, proc, depth) for d in docs]
+        out.append("\n".join(items) + "\n")
+    return out
 
 
 def time_text(t: ProcessingTime) -> str:
@@ -296,15 +387,43 @@ def tailor_data(proc: Procedure) -> dict:
 
     fee_keys = ("name", "kind", "amount", "unit", "units", "times", "tiers", "cap", "percent", "of", "min", "max",
                 "when", "channels", "exemptions", "reductions", "valid_from", "valid_to")
+    def counts(d: Document) -> dict | None:
+        """The numbers checklist.js multiplies by the times answer (the paper's, or its fallback's)."""
+        if not (d.times or d.pages):
+            return None
+        fb = d.fallback
+        src = fb if d.group == "lookup" and fb is not None else d
+        return {"originals": src.originals, "certified_copies": src.certified_copies, "copies": src.copies,
+                "quantity_note": src.quantity_note, "times": d.times, "pages": d.pages}
+
+    def document(d: Document) -> dict:
+        out = {"id": d.id, "group": d.group, "text": tailored_paper_text(d), "quantity": quantity(d),
+               "when": plain(d.when), "channels": list(d.channels),
+               "valid_from": d.valid_from, "valid_to": d.valid_to, "notes": paper_notes(d), "counts": counts(d)}
+        if d.group == "lookup":
+            out["lookup"] = lookup_text(d)
+            fb = d.fallback
+            if fb is not None:  # the parts checklist.js needs to say the multiplied fallback
+                out["lookup_head"] = f"Không cần mang — cán bộ tra cứu từ {sources_text(d.lookup)}"
+                out["fallback_tail"] = f" {papers_text(d)}" + (" để xuất trình" if fb.group == "show" else "")
+        elif d.group == "unknown":
+            out["text"] = UNKNOWN_PAPERS
+        return out
+
     return {
         "id": proc.id,
         "channels": [c.kind for c in proc.channels],
         "questions": [question(q) for q in proc.questions],
-        "documents": [{"id": d.id, "group": d.group, "text": papers_text(d), "quantity": quantity(d),
-                       "when": plain(d.when), "channels": list(d.channels),
-                       "valid_from": d.valid_from, "valid_to": d.valid_to} for d in proc.documents],
+        "documents": [document(d) for d in proc.documents],
         "fees": [{k: plain(getattr(f, k)) for k in fee_keys} for f in proc.fees],
     }
+
+
+def tailored_paper_text(d: Document) -> str:
+    """A paper as the tailored list says it: its name(s) and the form it is written on."""
+    text = papers_text(d)
+    phrase = form_phrase([p.form.get("code") for p in d.papers if p.form], "" if d.alternatives else d.name)
+    return f"{text} {phrase}" if phrase else text
 
 
 def tailor_form(proc: Procedure) -> str:
@@ -420,11 +539,7 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
 
     out.append("## Giấy tờ cần chuẩn bị {#giay-to}\n")
     out.append(f"Số bộ hồ sơ: {proc.sets or 1:02d} bộ.\n")
-    for group in ("submit", "show"):
-        docs = [d for d in documents if d.group == group]
-        if docs:
-            out.append(f"### {vi.GROUPS[group]} {{#{'giay-to-nop' if group == 'submit' else 'giay-to-xuat-trinh'}}}\n")
-            out.append("\n".join(document_item(d, proc, depth) for d in docs) + "\n")
+    out += document_sections(documents, proc, cat, depth)
     described = shared_descriptions(documents, cat)
     if described:
         out.append("Giải thích:\n")
