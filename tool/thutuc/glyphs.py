@@ -26,7 +26,7 @@ PRINTED: dict[str, tuple[str, ...]] = {
         "questions.*.ask", "questions.*.unit", "questions.*.options.*.label",
         "documents.*.name", "documents.*.note", "documents.*.when_text", "documents.*.quantity_note",
         "documents.*.form.code", "documents.*.one_of.*.name", "documents.*.one_of.*.form.code",
-        "documents.*.form.source", "documents.*.one_of.*.note", "documents.*.one_of.*.form.source",
+        "documents.*.form.source", "documents.*.one_of.*.form.source",
         "documents.*.lookup.note", "documents.*.lookup.fallback.note", "documents.*.lookup.fallback.quantity_note",
         "fees.*.name", "fees.*.note", "fees.*.unit", "fees.*.exemptions.*.who",
         "documents.*.one_of.*.note", "results.*.name", "results.*.code",

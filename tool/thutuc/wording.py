@@ -115,10 +115,9 @@ def counts(originals: int, certified: int, copies: int, note: str | None, d: Doc
 
 
 def paper_notes(d: Document) -> list[str]:
-    """The notes shown with a paper in a tailored list: the paper's own, the form's source, the
-    document's, the lookup's and its fallback's."""
-    notes = [f"{p.name}: {p.note}" if d.alternatives else p.note for p in d.papers if p.note]
-    notes += [f"Nguồn mẫu: {p.form['source']}" for p in d.papers if p.form and p.form.get("source")]
+    """The notes shown with a paper in a tailored list: the form's source, the document's, the
+    lookup's and its fallback's (an alternative's own note is in papers_text)."""
+    notes = [f"Nguồn mẫu: {p.form['source']}" for p in d.papers if p.form and p.form.get("source")]
     for extra in (d.note, d.lookup.note if d.lookup else None, d.fallback.note if d.fallback else None):
         if extra:
             notes.append(extra)
