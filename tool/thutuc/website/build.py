@@ -46,6 +46,7 @@ NAV = [{"Trang chủ": "index.md"}, {"Lĩnh vực": "linh-vuc/index.md"}, {"Sự
        {"Hướng dẫn biên tập": ["huong-dan/index.md", {"Thêm một thủ tục": "huong-dan/them-moi.md"},
                                {"Câu hỏi và điều kiện": "huong-dan/dieu-kien.md"},
                                {"Lệ phí và thời hạn": "huong-dan/le-phi-va-thoi-han.md"},
+                               {"Thời hạn và ngày hẹn": "huong-dan/thoi-han.md"},
                                {"Bãi bỏ và rà soát": "huong-dan/bai-bo-va-ra-soat.md"}]}]
 
 
