@@ -178,7 +178,11 @@ def _names(docs) -> dict[str, str]:
 def _time(t) -> str:
     if not isinstance(t, dict):
         return "?"
-    return vi.time_limit(t.get("unit", "unknown"), t.get("amount"), t.get("cutoff")).rstrip(".")
+    text = vi.time_limit(t.get("unit", "unknown"), t.get("amount"), t.get("cutoff")).rstrip(".")
+    cases = [c for c in t.get("cases") or [] if isinstance(c, dict)]
+    if cases:  # a case's time changed is a change of the time: say each
+        text += " (" + "; ".join(f"{c.get('what') or 'trường hợp riêng'}: " + _time(c) for c in cases) + ")"
+    return text
 
 
 def _fee(f: dict) -> str:
