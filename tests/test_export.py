@@ -262,8 +262,8 @@ def test_csv_has_a_bom_and_one_row_per_active_procedure_with_vietnamese_intact(c
     assert ks["status"] == "Đang áp dụng" and ks["url"] == SITE + "thu-tuc/dang-ky-khai-sinh/"
     assert ks["legal_basis"].split("; ")[0] == "60/2014/QH13"
     tt = rows["dang-ky-tam-tru"]
-    assert tt["fees"] == ("Lệ phí đăng ký tạm trú (nộp trực tiếp): 15.000 đồng (nộp trực tiếp); "
-                          "Lệ phí đăng ký tạm trú (nộp trực tuyến): 7.000 đồng (nộp trực tuyến)")
+    assert tt["fees"] == ("Lệ phí đăng ký tạm trú (nộp trực tiếp): 15.000 đồng/lần đăng ký (nộp trực tiếp); "
+                          "Lệ phí đăng ký tạm trú (nộp trực tuyến): 7.000 đồng/lần đăng ký (nộp trực tuyến)")
     assert tt["legal_basis"] == "68/2020/QH14; 154/2024/NĐ-CP; 75/2022/TT-BTC"
     assert tt["processing_time"] == "03 ngày làm việc kể từ ngày nhận đủ hồ sơ hợp lệ"
     assert tt["online_level"] == export.LEVEL_UNKNOWN

@@ -90,6 +90,16 @@ case("name-and-ref", P("name-and-ref", ("    ref: giay-to-tuy-than\n", "    ref:
 case("district-level", P("district-level", ("levels: [xa]", "levels: [huyen]")))
 case("online-level-on-in-person", P("online-level-on-in-person", ("  - kind: in_person\n", "  - kind: in_person\n    online_level: full\n")))
 case("duplicate-channel", P("duplicate-channel", ("  - kind: online\n", "  - kind: in_person\n  - kind: online\n")))
+case("channel-not-offered", P("channel-not-offered",
+     ("    when: {q: nop_thay, eq: true}\n", "    when: {q: nop_thay, eq: true}\n    channels: [in_person, post]\n"),
+     ("    source: Điều 11 Luật Hộ tịch\n", "    source: Điều 11 Luật Hộ tịch\n  - name: Phí bưu chính\n    kind: fixed\n    amount: 20000\n    channels: [post]\n"
+      "    source: Điều 11 Luật Hộ tịch\n  - name: Lệ phí cấp bản sao\n    kind: fixed\n    amount: 8000\n    channels: [in_person]\n"
+      "    source: Điều 11 Luật Hộ tịch\n    reductions:\n      - percent: 50\n        channels: [online, post]\n")))
+case("reduction-percent-and-amount", P("reduction-percent-and-amount",
+     ("    source: Điều 11 Luật Hộ tịch\n", "    source: Điều 11 Luật Hộ tịch\n  - name: Lệ phí cấp bản sao\n    kind: fixed\n    amount: 8000\n"
+      "    source: Điều 11 Luật Hộ tịch\n    reductions:\n      - percent: 50\n        amount: 4000\n      - valid_to: 2026-12-31\n"
+      "      - amount: 9000\n  - name: Phí theo trang\n    kind: per_unit\n    amount: 2000\n    unit: trang\n    source: Điều 11 Luật Hộ tịch\n"
+      "    reductions:\n      - amount: 1000\n      - amount: 9000\n        valid_from: 2027-01-01\n        valid_to: 2026-12-31\n")))
 case("calendar-day-twice", {"calendar.yaml": "calendar:\n  timezone: Asia/Ho_Chi_Minh\n  days_off:\n    - date: 2026-01-02\n      reason: Nghỉ bù\n  working_days:\n    - date: 2026-01-02\n      reason: Làm bù\n    - date: 2026-01-07\n      reason: Làm bù\n"})
 case("legal-dates-out-of-order", {"legal/extra.yaml": "legal_documents:\n  - id: nd-123-2015\n    number: 123/2015/NĐ-CP\n    type: Nghị định\n    title: Quy định chi tiết Luật Hộ tịch\n    issuer: Chính phủ\n    issued: 2016-01-01\n    in_force: 2015-11-15\n"})
 case("duplicate-shared-id", {"agencies/more.yaml": "agencies:\n  - id: ubnd-xa\n    name: UBND xã khác\n    level: xa\n"})

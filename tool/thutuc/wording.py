@@ -195,7 +195,7 @@ def fee_text(fee: Fee, proc: Procedure) -> str:
     if fee.kind == "set_by_province":
         return "Theo mức do Hội đồng nhân dân tỉnh quyết định"
     if fee.kind == "fixed":
-        return vi.money(fee.amount)
+        return vi.money(fee.amount) + (f"/{fee.unit}" if fee.unit else "")
     if fee.kind == "per_unit":
         unit = fee.unit or "đơn vị"
         if fee.tiers:
@@ -229,6 +229,100 @@ def fee_scope(fee) -> list[str]:
     if fee.valid_to:
         scope.append(f"đến {vi.date(fee.valid_to)}")
     return scope
+
+
+def channels_text(channels) -> str:
+    """'khi nộp trực tuyến', 'khi nộp trực tiếp, dịch vụ bưu chính'; '' for every channel."""
+    return ("khi nộp " + ", ".join(vi.CHANNELS[c].lower() for c in channels)) if channels else ""
+
+
+def reduction_text(red) -> str:
+    """One reduction in plain words, with its channels and dates: 'giảm 50 % khi nộp trực tuyến,
+    đến 31/12/2026'; 'giảm còn 100.000 đồng khi nộp trực tuyến, từ 01/07/2026'."""
+    if red.get("amount") is not None:
+        text = f"giảm còn {vi.money(red['amount'])}"
+    elif isinstance(red.get("percent"), (int, float)):
+        text = f"giảm {vi.number(red['percent'])} %"
+    else:  # only in a file that did not pass check
+        text = "giảm"
+    where = channels_text(red.get("channels") or ())
+    if where:
+        text += f" {where}"
+    dates = []
+    if red.get("valid_from"):
+        dates.append(f"từ {vi.date(red['valid_from'])}")
+    if red.get("valid_to"):
+        dates.append(f"đến {vi.date(red['valid_to'])}")
+    if dates:
+        text += ", " + " ".join(dates)
+    return text
+
+
+def reduction_name(fee_name: str, red) -> str:
+    """A reduction named for a reviewer: 'Lệ phí cấp hộ chiếu: giảm 50 % khi nộp trực tuyến, đến 31/12/2026'."""
+    return f"{fee_name}: {reduction_text(red)}"
+
+
+def clauses(parts) -> str:
+    """Notes of one fee (case, how it was computed, the editor's note, exemptions) as one text: joined
+    with '; ' while they are clauses, as whole sentences ('Mỗi lần đăng ký. Được miễn …') when one
+    of them is a sentence already — never 'đăng ký.; Được miễn'."""
+    parts = [" ".join(str(p).split()).rstrip(" ;,") for p in parts if p and str(p).strip()]
+    parts = [p for p in parts if p]
+    if not parts:
+        return ""
+    if any(p.endswith((".", "!", "?")) for p in parts[:-1]) or any(". " in p for p in parts):
+        return " ".join(p if p.endswith((".", "!", "?", ")")) else p + "." for p in parts)
+    return "; ".join(parts)
+
+
+def exemption_unknown_text(who: str) -> str:
+    return f"Được miễn nếu thuộc trường hợp: {who}"
+
+
+def fee_line_reductions(line) -> list[str]:
+    """The reductions applied to one fee of a checklist, in words."""
+    return [reduction_text(r) for r in line.reductions]
+
+
+def fee_line_detail(line) -> str:
+    """How a checklist's amount was reached: '5 trang × 3 bản', '0,5 % × … ; giảm 50 % khi nộp trực tuyến, …'."""
+    return clauses([line.detail, *fee_line_reductions(line)]) if line.amount else line.detail
+
+
+def fee_line_note(line) -> str:
+    """The fee's note and the exempt groups the answers cannot tell, as one text: 'Mỗi lần đăng
+    ký. Được miễn nếu thuộc trường hợp: …' (never 'đăng ký.; Được miễn')."""
+    return clauses([line.note or "", *(exemption_unknown_text(w) for w in line.exempt_if)])
+
+
+def delivery_charge(d) -> str:
+    """The carrier's charge alone: 'theo giá cước của doanh nghiệp bưu chính (không phải lệ phí)',
+    or '30.000 đồng (cước chuyển phát, không phải lệ phí)'."""
+    if d["charge"] == "carrier":
+        return "theo giá cước của doanh nghiệp bưu chính (không phải lệ phí)"
+    return f"{vi.money(d['charge'])} (cước chuyển phát, không phải lệ phí)"
+
+
+def delivery_text(d) -> str:
+    """'Nhận kết quả qua dịch vụ bưu chính (nếu bạn yêu cầu): cước chuyển phát theo giá cước của doanh
+    nghiệp bưu chính (không phải lệ phí), không tính vào tổng phí, lệ phí'."""
+    charge = ("theo giá cước của doanh nghiệp bưu chính" if d["charge"] == "carrier"
+              else vi.money(d["charge"]))
+    text = (f"Nhận kết quả qua dịch vụ bưu chính (nếu bạn yêu cầu): cước chuyển phát {charge} (không phải lệ phí), "
+            "không tính vào tổng phí, lệ phí")
+    if d.get("note"):
+        note = " ".join(d["note"].split())
+        text += ". " + (note if note.endswith((".", "!", "?")) else note + ".")
+    return text
+
+
+def fee_total(amount: int | None, complete: bool) -> tuple[str, str]:
+    """(the total, a note) for a fee table: amount None is the generic list, whose fees exclude
+    each other or depend on answers — 'Tùy trường hợp', never a sum of them."""
+    if amount is None:
+        return "Tùy trường hợp", "Xem từng khoản thu ở trên"
+    return vi.money(amount), "" if complete else "Chưa gồm các khoản chưa rõ mức thu"
 
 
 def _clock(hhmm: str) -> str:

@@ -200,13 +200,18 @@
       fee.exemptions.forEach(function (ex) {
         if (ex.when && amount && holds(ex.when, answers)) amount = 0;
       });
+      // fees.py reduction_applies/reduce: only while in force on the day, only on the channels it
+      // covers; a new amount (never above the one it lowers) or a percent off, in exact đồng
+      var applied = [];
       fee.reductions.forEach(function (red) {
         if (amount && inForce(red.valid_from, red.valid_to, day) &&
             (!red.channels || !red.channels.length || red.channels.indexOf(channel) >= 0)) {
-          amount -= -percentOf(-amount, red.percent);  // floor(amount × (100 − r) / 100) = amount − ceil(amount × r / 100)
+          if (red.amount !== undefined && red.amount !== null) amount = Math.min(amount, red.amount);
+          else amount -= -percentOf(-amount, red.percent);  // floor(amount × (100 − r) / 100) = amount − ceil(amount × r / 100)
+          applied.push(red.text);
         }
       });
-      lines.push({ name: fee.name, kind: fee.kind, amount: amount });
+      lines.push({ name: fee.name, kind: fee.kind, amount: amount, reductions: applied });
     });
     return lines;
   }
@@ -325,6 +330,13 @@
       } else {
         total += line.amount;
         cell.textContent = line.amount ? money(line.amount) : "Miễn phí";
+        if (line.amount && line.reductions.length) {
+          tr.setAttribute("data-reduced", "true");
+          var small = document.createElement("small");
+          small.className = "tt-reduction";
+          small.textContent = " (" + line.reductions.join("; ") + ")";
+          cell.appendChild(small);
+        }
       }
       tr.appendChild(name);
       tr.appendChild(cell);

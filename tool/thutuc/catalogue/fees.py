@@ -23,12 +23,9 @@ class FeeLine:
     note: str | None = None
     source: str | None = None
     condition: Mapping | None = None  # on the generic list: the case it applies to
-
-    def as_json(self) -> dict:
-        from thutuc.catalogue.model import plain
-
-        return {"name": self.name, "kind": self.kind, "amount": self.amount, "detail": self.detail,
-                "note": self.note, "source": self.source, "condition": plain(self.condition)}
+    full: int | None = None  # the amount before the reductions in force, when one lowered it
+    reductions: tuple[Mapping, ...] = ()  # the reductions applied (wording.reduction_text says them)
+    exempt_if: tuple[str, ...] = ()  # exempt groups the answers cannot tell ("Người thuộc hộ nghèo")
 
 
 def in_force(valid_from: str | None, valid_to: str | None, on: dt.date) -> bool:
@@ -40,6 +37,20 @@ def applies(fee: Fee, answers: Mapping[str, Any] | None, channel: str, on: dt.da
     """Whether the fee is due; with answers None (the generic list) every case counts."""
     return ((not fee.channels or channel in fee.channels) and (answers is None or holds(fee.when, answers))
             and in_force(fee.valid_from, fee.valid_to, on))
+
+
+def reduction_applies(red: Mapping, channel: str, on: dt.date) -> bool:
+    """A reduction counts only while in force on the day and only on the channels it covers."""
+    return in_force(red.get("valid_from"), red.get("valid_to"), on) and \
+        (not red.get("channels") or channel in red["channels"])
+
+
+def reduce(amount: int, red: Mapping) -> int:
+    """The amount after one reduction, in whole đồng: a new amount (never above the one it
+    lowers), or floor(amount × (100 − percent) / 100) in exact arithmetic."""
+    if red.get("amount") is not None:
+        return min(amount, red["amount"])
+    return math.floor(amount * (100 - _exact(red["percent"])) / 100)
 
 
 def tiered(units: int, tiers, flat: int | None) -> int:
@@ -115,8 +126,6 @@ def amount_of(fee: Fee, answers: Mapping[str, Any]) -> tuple[int | None, str]:
 def compute(fees: tuple[Fee, ...], answers: Mapping[str, Any] | None, channel: str, on: dt.date) -> list[FeeLine]:
     """Every fee that applies to this case on this channel and date, with its amount. With answers
     None (the generic list) every fee is listed with the case it applies to."""
-    from thutuc import vi
-
     generic = answers is None
     answers = answers or {}
     lines = []
@@ -124,20 +133,22 @@ def compute(fees: tuple[Fee, ...], answers: Mapping[str, Any] | None, channel: s
         if not applies(fee, None if generic else answers, channel, on):
             continue
         amount, detail = amount_of(fee, answers)
-        notes = [fee.note] if fee.note else []
+        exempt_if = []
         for ex in fee.exemptions:
-            if ex.get("when") is None:  # a group the answers cannot tell: say so
-                notes.append(f"Được miễn nếu thuộc trường hợp: {ex['who']}")
+            if ex.get("when") is None:  # a group the answers cannot tell: the renderer says so
+                exempt_if.append(ex["who"])
             elif amount and holds(ex["when"], answers):
                 amount, detail = 0, f"Miễn: {ex['who']}"
+        full, applied = amount, []
         for red in fee.reductions:
-            if amount and in_force(red.get("valid_from"), red.get("valid_to"), on) and \
-                    (not red.get("channels") or channel in red["channels"]):
-                amount = math.floor(amount * (100 - _exact(red["percent"])) / 100)
-                until = f" đến {vi.date(red['valid_to'])}" if red.get("valid_to") else ""
-                detail = (detail + "; " if detail else "") + f"giảm {vi.number(red['percent'])} %{until}"
-        lines.append(FeeLine(fee.name, fee.kind, amount, detail, "; ".join(notes) or None, fee.source,
-                             fee.when if generic else None))
+            if not reduction_applies(red, channel, on) or (amount == 0 and not generic):
+                continue  # not in force, not this channel, or nothing left to reduce (exempt)
+            if amount:
+                amount = reduce(amount, red)
+            applied.append(red)  # said even where the amount is not known
+        lines.append(FeeLine(fee.name, fee.kind, amount, detail, fee.note, fee.source,
+                             fee.when if generic else None, full if full != amount else None, tuple(applied),
+                             tuple(exempt_if)))
     return lines
 
 

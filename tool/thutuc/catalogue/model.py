@@ -353,6 +353,9 @@ class Procedure:
     any_office_basis: Mapping | None = None
     agencies_source: str | None = None
     agencies_editor_note: str | None = None
+    # how the result can be sent ({how: post, charge: carrier | đồng, note, source}): a carrier's
+    # charge, never a fee, never in the total
+    delivery: tuple[Mapping, ...] = ()
 
     @property
     def active(self) -> bool:

@@ -819,9 +819,35 @@ def fee_rules(rec: Record, questions: dict[str, dict]) -> Iterator[Problem]:
                                  _("the procedure has no {channel} channel").format(channel=ch))
         yield from _date_order(at, "valid_from", "valid_to")
         for j, red in enumerate(fee.get("reductions") or []):
+            yield from _reduction_rules(at, fee, j, red, channels)
             yield from _date_order(Record(rec.file, ("fees", i, "reductions", j), red), "valid_from", "valid_to")
         if "source" not in fee and kind not in ("unknown",):
             yield at.problem(("kind",), "warning", _("fee has no source: cite the legal article or page"))
+
+
+def _reduction_rules(at: Record, fee: dict, j: int, red: dict, channels: set[str]) -> Iterator[Problem]:
+    """A reduction gives exactly one of percent or amount (the new amount, for a fixed fee, below
+    it) and covers only channels the procedure has, and the fee too."""
+    sub = ("reductions", j)
+    if ("percent" in red) == ("amount" in red):
+        yield at.problem(sub, "error", _("a reduction needs exactly one of percent (e.g. 50) or amount "
+                                         "(the reduced amount in đồng)"), at_key=True)
+    elif "amount" in red:
+        if fee["kind"] != "fixed":
+            yield at.problem(sub + ("amount",), "error",
+                             _("amount (the reduced amount) only goes with a fee of kind: fixed; use percent"))
+        elif "amount" in fee and red["amount"] >= fee["amount"]:
+            yield at.problem(sub + ("amount",), "error",
+                             _("the reduced amount {reduced} is not below the fee's amount {amount}").format(
+                                 reduced=red["amount"], amount=fee["amount"]))
+    for k, ch in enumerate(red.get("channels") or []):
+        if ch not in channels:
+            yield at.problem(sub + ("channels", k), "error",
+                             _("the procedure has no {channel} channel").format(channel=ch))
+        elif fee.get("channels") and ch not in fee["channels"]:
+            yield at.problem(sub + ("channels", k), "error",
+                             _("the fee is not charged on the {channel} channel (its channels: {channels})").format(
+                                 channel=ch, channels=", ".join(fee["channels"])))
 
 
 def _unit_rules(rec: Record, sub: tuple, time: dict) -> Iterator[Problem]:

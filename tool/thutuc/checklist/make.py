@@ -35,7 +35,7 @@ from thutuc.catalogue.times import Limit, procedure_limit, results_for
 from thutuc.checklist.tailor import AnswerError, documents_for, not_asked_message, read_answers, visible_answers
 from thutuc.checklist.workdays import SATURDAY_MORNING, Calendar, Due, due, vietnam_calendar
 from thutuc.i18n import _
-from thutuc.wording import agency_roles, any_office_text, fallback_quantity, hours_text, lookup_text, quantity
+from thutuc.wording import agency_roles, any_office_text, delivery_text, fallback_quantity, fee_total, hours_text, lookup_text, quantity
 
 TZ = dt.timezone(dt.timedelta(hours=7), "Asia/Ho_Chi_Minh")
 CHANNEL_LETTERS = {"in_person": "i", "online": "o", "post": "p"}
@@ -99,7 +99,11 @@ class Checklist:
     lookup_failed: tuple[tuple[Document, str], ...] = ()
 
     @property
-    def total(self) -> tuple[int, bool]:
+    def total(self) -> tuple[int | None, bool]:
+        """(sum, every amount known); for the generic list (None, False): its fees are for
+        different cases, some exclude each other (lost passport or not), so no sum is meant."""
+        if self.answers is None:
+            return None, False
         return total(list(self.fees))
 
 
@@ -405,6 +409,22 @@ def limit_json(lim: Limit) -> dict:
                        for x in t.stages]}
 
 
+def fee_json(line: FeeLine) -> dict:
+    """One fee of the checklist, its words from wording.py as on the PDF."""
+    from thutuc.catalogue.model import plain
+    from thutuc.wording import fee_line_detail, fee_line_note, fee_line_reductions
+
+    return {"name": line.name, "kind": line.kind, "amount": line.amount, "detail": fee_line_detail(line),
+            "note": fee_line_note(line) or None, "source": line.source, "condition": plain(line.condition),
+            "full_amount": line.full, "reductions": fee_line_reductions(line)}
+
+
+def delivery_json(d: Mapping) -> dict:
+    """A way of receiving the result (by post) and its carrier's charge: never a fee, never in the total."""
+    return {"how": d["how"], "charge": d["charge"], "is_fee": False, "text": delivery_text(d),
+            "note": d.get("note"), "source": d.get("source")}
+
+
 def to_json(cl: Checklist) -> dict:
     amount, known = cl.total
     days_off = sorted((d, n) for d, n in cl.calendar.days_off.items()
@@ -423,8 +443,10 @@ def to_json(cl: Checklist) -> dict:
         "looked_up": [d.id for d in cl.looked_up],
         "lookup_failed": [{"id": d.id, "reason": reason, "fallback": _fallback_json(d, cl.answers)}
                           for d, reason in cl.lookup_failed],
-        "fees": [f.as_json() for f in cl.fees],
-        "total": {"amount": amount, "complete": known, "text": vi.money(amount)},
+        "fees": [fee_json(f) for f in cl.fees],
+        "total": {"amount": amount, "complete": known, "depends_on_case": amount is None,
+                  "text": fee_total(amount, known)[0], "note": fee_total(amount, known)[1] or None},
+        "delivery": [delivery_json(d) for d in cl.procedure.delivery],
         "processing_time": limit_json(cl.limit),
         "results": [{"name": r.result.name, "code": r.result.code, "conditional": r.conditional,
                      "own_time": r.own, "processing_time": limit_json(r.limit),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from thutuc import vi
 from thutuc.catalogue.model import Document
 from thutuc.checklist.make import Checklist
+from thutuc import wording
 from thutuc.wording import (
     NOT_PUBLISHED,
     PREPARED,
@@ -170,18 +171,19 @@ def fee_table(cl: Checklist) -> list:
             shown = "Theo mức HĐND tỉnh quyết định" if f.kind == "set_by_province" else "Chưa rõ mức thu"
         elif f.kind == "per_unit" and generic:
             shown = "Theo số lượng"
+        elif f.kind == "percent" and generic:
+            shown = "Theo giá trị kê khai"
         else:
             shown = vi.money(f.amount) if f.amount else "Miễn phí"
         case = "Nếu " + describe_condition(f.condition, cl.procedure) if f.condition is not None else ""
-        note = "; ".join(x for x in (case, f.detail if f.amount and not generic else "", f.note or "") if x)
-        rows.append((f.name, shown, note))
-    amount, complete = cl.total
-    if generic:
-        rows.append(("Tổng cộng", "Tùy trường hợp", "Xem từng khoản thu ở trên"))
-    else:
-        rows.append(("Tổng cộng", vi.money(amount), "" if complete else "Chưa gồm các khoản chưa rõ mức thu"))
-    return [Heading("Phí, lệ phí"),
-            Table((("Khoản thu", 0.42), ("Số tiền", 0.22), ("Ghi chú", 0.36)), tuple(rows), bold_last=True)]
+        detail = (wording.fee_line_detail(f) if f.amount and not generic
+                  else wording.clauses(wording.fee_line_reductions(f)))
+        rows.append((f.name, shown, wording.clauses([case, detail, wording.fee_line_note(f)])))
+    rows.append(("Tổng cộng", *wording.fee_total(*cl.total)))
+    blocks = [Heading("Phí, lệ phí"),
+              Table((("Khoản thu", 0.42), ("Số tiền", 0.22), ("Ghi chú", 0.36)), tuple(rows), bold_last=True)]
+    blocks += [Para(wording.delivery_text(d), small=True) for d in cl.procedure.delivery]
+    return blocks
 
 
 def time_text(cl: Checklist) -> str:
@@ -408,7 +410,9 @@ def receipt(cl: Checklist) -> Slip:
             ("4. Thời gian nhận hồ sơ", f"{cl.submitted.strftime('%H giờ %M phút')}, ngày {vi.date(cl.submitted.date())}"),
         ) + returned + (
             ("6. Nơi nhận kết quả", cl.receiving.name + (f", {cl.receiving.address}" if cl.receiving.address else "")),
-            ("Phí, lệ phí", vi.money(amount) + ("" if complete else " (chưa gồm khoản chưa rõ mức thu)")),
+            ("Phí, lệ phí", wording.fee_total(amount, complete)[0] if amount is None
+             else vi.money(amount) + ("" if complete else " (chưa gồm khoản chưa rõ mức thu)")),
+            *(("Nhận kết quả qua bưu chính (nếu yêu cầu)", wording.delivery_charge(d)) for d in p.delivery),
         )),
         Para("Vào Sổ theo dõi hồ sơ, Quyển số: ……  Số thứ tự: ……", small=True),
         Signatures((("NGƯỜI NỘP HỒ SƠ", "(Ký, ghi rõ họ tên)"), ("NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký, ghi rõ họ tên)"))),

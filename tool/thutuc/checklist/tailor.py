@@ -31,12 +31,49 @@ MAX_ANSWER_CHARS = 200
 LARGEST = 10**15
 
 
+# Money the Vietnamese way: "1,5 triệu", "2tr", "500k", "1 tỷ 200 triệu", "1.500.000 đồng".
+_SCALES = {"ty": 9, "ti": 9, "trieu": 6, "tr": 6, "nghin": 3, "ngan": 3, "k": 3}
+_CURRENCY = re.compile(r"(dong|vnd|d)$")
+_SCALED = re.compile(r"(\d+(?:[.,]\d+)*)(ty|ti|trieu|tr|nghin|ngan|k)")
+
+
+def _scaled(t: str) -> int | float | None:
+    """'1,5trieu' -> 1500000, '1ty200trieu' -> 1200000000 (folded, no spaces); None when the text
+    has no scale word. Exact: 1,5 triệu is 1.500.000, not 1.499.999,99…"""
+    from decimal import Decimal, InvalidOperation
+
+    parts = _SCALED.findall(t)
+    if not parts or "".join(n + s for n, s in parts) != t:
+        return None
+    scales = [_SCALES[s] for _, s in parts]
+    if scales != sorted(scales, reverse=True) or len(set(scales)) != len(scales):
+        raise ValueError(t)  # "2 triệu 1 tỷ", "1 triệu 2 triệu"
+    total = Decimal(0)
+    for digits, scale in parts:
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", digits):
+            digits = digits.replace(".", "")
+        try:
+            total += Decimal(digits.replace(",", ".")) * (Decimal(10) ** _SCALES[scale])
+        except InvalidOperation:
+            raise ValueError(t) from None
+    return int(total) if total == total.to_integral_value() else float(total)
+
+
 def parse_number(text: str) -> int | float:
-    """'1.500.000' (Vietnamese thousands) -> 1500000; '0,5' -> 0.5; '12' -> 12. ValueError for
-    anything else, including nan, inf and numbers too large to mean anything."""
+    """'1.500.000' (Vietnamese thousands) -> 1500000; '0,5' -> 0.5; '12' -> 12; money as people
+    write it: '1,5 triệu' -> 1500000, '2tr' -> 2000000, '500k' / '500 nghìn' -> 500000,
+    '1.500.000 đồng' / '1.500.000đ' -> 1500000. ValueError for anything else, including nan, inf
+    and numbers too large to mean anything."""
     t = text.strip().replace(" ", "")
     if len(t) > 40:
         raise ValueError(t)
+    folded = vi.fold(t)
+    if re.fullmatch(r"\d[\d.,a-z]*[a-z]", folded):  # ends in a word: đồng, triệu, tr, k…
+        folded = _CURRENCY.sub("", folded)
+        scaled = _scaled(folded)
+        if scaled is not None:
+            return scaled
+        t = folded
     if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", t):
         return int(t.replace(".", ""))
     t = t.replace(",", ".")

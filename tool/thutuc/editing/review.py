@@ -14,6 +14,7 @@ from thutuc import vi
 from thutuc.catalogue.check import CheckResult
 from thutuc.catalogue.rules import Record
 from thutuc.i18n import N_, _
+from thutuc.wording import reduction_name
 
 # kind -> urgency (0 = act now)
 KINDS = {
@@ -110,14 +111,16 @@ def review(result: CheckResult, as_of: dt.date, catalogue_root: Path | None = No
                                         number=law.data["number"], date=vi.date(in_force)),
                                     _("check the procedure is not published before its legal basis applies"),
                                     in_force))
-        dated = [(("documents", i), d) for i, d in enumerate(rec.data.get("documents") or [])]
+        dated = [(("documents", i), d, None) for i, d in enumerate(rec.data.get("documents") or [])]
         for i, fee in enumerate(rec.data.get("fees") or []):
-            dated.append((("fees", i), fee))
-            dated += [(("fees", i, "reductions", j), red) for j, red in enumerate(fee.get("reductions") or [])]
-        for sub, item in dated:
+            dated.append((("fees", i), fee, None))
+            dated += [(("fees", i, "reductions", j), red, fee) for j, red in enumerate(fee.get("reductions") or [])]
+        for sub, item, fee in dated:
             end = _date(item.get("valid_to"))
             what = {"documents": "paper", "fees": "fee"}[sub[0]] if len(sub) == 2 else "reduction"
-            name = item.get("name") or item.get("ref") or item.get("id") or f"{vi.number(item.get('percent', 0))} %"
+            # a reduction is named by its fee, amount or percent, channels and dates, never "20 %" alone
+            name = (reduction_name(fee.get("name", ""), item) if fee is not None
+                    else item.get("name") or item.get("ref") or item.get("id"))
             if end and end < as_of:
                 out.append(_finding("expired", rec, sub + ("valid_to",), pid,
                                     _(_ENDED[what]).format(name=name, date=vi.date(end)),

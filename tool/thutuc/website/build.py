@@ -47,6 +47,7 @@ NAV = [{"Trang chủ": "index.md"}, {"Lĩnh vực": "linh-vuc/index.md"}, {"Sự
                                {"Câu hỏi và điều kiện": "huong-dan/dieu-kien.md"},
                                {"Lệ phí và thời hạn": "huong-dan/le-phi-va-thoi-han.md"},
                                {"Thời hạn và ngày hẹn": "huong-dan/thoi-han.md"},
+                               {"Phí, lệ phí": "huong-dan/phi-le-phi.md"},
                                {"Bãi bỏ và rà soát": "huong-dan/bai-bo-va-ra-soat.md"}]}]
 
 

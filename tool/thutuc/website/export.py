@@ -45,6 +45,7 @@ from thutuc.website.pages import procedure_url
 from thutuc.wording import (
     case_text,
     condition_text,
+    delivery_text,
     describe_condition,
     fallback_quantity,
     fee_scope,
@@ -53,6 +54,7 @@ from thutuc.wording import (
     lookup_text,
     processing_time_text,
     quantity,
+    reduction_text,
     result_name,
     sources_text,
 )
@@ -135,10 +137,10 @@ def online_level(ch: Channel) -> str | None:
     return ch.online_level or "unknown"
 
 
-def fee_summary(fee: Fee, proc: Procedure) -> str:
+def fee_summary(fee: Fee, proc: Procedure, as_of: dt.date | None = None) -> str:
     """'Name: amount' with the dates and channels it is limited to, in plain Vietnamese."""
     text = f"{fee.name}: {fee_text(fee, proc)}"
-    scope = fee_scope(fee)
+    scope = fee_scope(fee) + [reduction_text(r) for r in _reductions(fee, as_of)]
     return text + (f" ({', '.join(scope)})" if scope else "")
 
 
@@ -226,7 +228,17 @@ def _document_json(cat: Catalogue, proc: Procedure, doc: Document) -> dict:
     }
 
 
-def _fee_json(proc: Procedure, fee: Fee) -> dict:
+def _reductions(fee: Fee, as_of: dt.date | None):
+    """The reductions of a fee, only those in force on ``as_of`` when one is given."""
+    return [r for r in fee.reductions if as_of is None or in_force(r.get("valid_from"), r.get("valid_to"), as_of)]
+
+
+def _delivery_json(d) -> dict:
+    return {"how": d["how"], "charge": d["charge"], "currency": CURRENCY, "is_fee": False,
+            "note": d.get("note"), "source": d.get("source"), "text": delivery_text(d)}
+
+
+def _fee_json(proc: Procedure, fee: Fee, as_of: dt.date | None = None) -> dict:
     return {
         "id": fee.id, "name": fee.name, "kind": fee.kind, "currency": CURRENCY,
         "amount": fee.amount, "unit": fee.unit, "units": fee.units, "times": fee.times,
@@ -237,8 +249,9 @@ def _fee_json(proc: Procedure, fee: Fee) -> dict:
         "channels": list(fee.channels),
         "exemptions": [{"who": e["who"], "condition": plain(e.get("when")), "source": e.get("source")}
                        for e in fee.exemptions],
-        "reductions": [{"percent": r["percent"], "valid_from": r.get("valid_from"), "valid_to": r.get("valid_to"),
-                        "channels": list(r.get("channels", ())), "source": r.get("source")} for r in fee.reductions],
+        "reductions": [{"percent": r.get("percent"), "amount": r.get("amount"), "valid_from": r.get("valid_from"),
+                        "valid_to": r.get("valid_to"), "channels": list(r.get("channels", ())),
+                        "source": r.get("source"), "text": reduction_text(r)} for r in _reductions(fee, as_of)],
         "valid_from": fee.valid_from, "valid_to": fee.valid_to, "note": fee.note, "source": fee.source,
         "text": fee_text(fee, proc),
     }
@@ -296,7 +309,8 @@ def procedure_json(cat: Catalogue, proc: Procedure, as_of: dt.date | None = None
         "documents": [_document_json(cat, proc, d) for d in _documents(proc, as_of)],
         "channels": [_channel_json(cat, proc, c) for c in proc.channels],
         "processing_time": _time_json(proc.processing_time, proc),
-        "fees": [_fee_json(proc, f) for f in _fees(proc, as_of)],
+        "fees": [_fee_json(proc, f, as_of) for f in _fees(proc, as_of)],
+        "delivery": [_delivery_json(d) for d in proc.delivery],
         "steps": list(proc.steps), "requirements": list(proc.requirements),
         "results": [_result_json(cat, proc, r) for r in proc.results],
         "legal_basis": [_legal_basis_json(cat, b) for b in proc.legal_basis],
@@ -360,7 +374,7 @@ def export_json(cat: Catalogue, as_of: dt.date | None = None) -> str:
 # --- CSV ---------------------------------------------------------------------------------------------
 
 CSV_COLUMNS = ("id", "code", "title", "field", "levels", "agency", "receiving_agency", "channels", "online_level",
-               "processing_time", "fees", "legal_basis", "status", "last_reviewed", "url",
+               "processing_time", "fees", "delivery", "legal_basis", "status", "last_reviewed", "url",
                "carrying_out", "coordinating", "any_office", "looked_up")
 CSV_SEPARATOR = "; "
 NOT_ONLINE = "Không nộp trực tuyến"
@@ -392,7 +406,8 @@ def csv_row(cat: Catalogue, proc: Procedure, as_of: dt.date | None = None) -> di
         "channels": _join(vi.CHANNELS[c.kind] for c in proc.channels),
         "online_level": _join(levels) if online else NOT_ONLINE,
         "processing_time": _join(times),
-        "fees": _join(fee_summary(f, proc) for f in _fees(proc, as_of)),
+        "fees": _join(fee_summary(f, proc, as_of) for f in _fees(proc, as_of)),
+        "delivery": _join(delivery_text(d) for d in proc.delivery),
         "legal_basis": _join(cat.legal[b["ref"]].number for b in proc.legal_basis),
         "status": vi.STATUS[proc.lifecycle.status], "last_reviewed": proc.lifecycle.last_reviewed,
         "url": page_url(cat, path) or path,
@@ -483,10 +498,10 @@ def _channel_ld(cat: Catalogue, proc: Procedure, ch: Channel) -> dict:
     })
 
 
-def _offer_ld(cat: Catalogue, proc: Procedure, fee: Fee, index: int) -> dict:
+def _offer_ld(cat: Catalogue, proc: Procedure, fee: Fee, index: int, as_of: dt.date | None = None) -> dict:
     node: dict[str, Any] = {
         "@id": _node_id(cat, procedure_url(proc.id), f"phi-{fee.id or index + 1}"), "@type": ["Offer", "cv:Cost"],
-        "name": fee.name, "description": fee_summary(fee, proc), "dct:description": fee_summary(fee, proc),
+        "name": fee.name, "description": fee_summary(fee, proc, as_of), "dct:description": fee_summary(fee, proc, as_of),
         "priceCurrency": CURRENCY, "cv:currency": VND, "validFrom": fee.valid_from, "validThrough": fee.valid_to,
     }
     if fee.kind in ("free", "fixed"):
@@ -546,7 +561,7 @@ def procedure_jsonld(cat: Catalogue, proc: Procedure, as_of: dt.date | None = No
     area = ", ".join(x for x in (office.get("place"), office.get("province")) if x)
     channels = [_channel_ld(cat, proc, c) for c in proc.channels]
     # numbered among all fees, so a fee's @id stays the same with or without as_of
-    offers = [_offer_ld(cat, proc, f, i) for i, f in enumerate(proc.fees)
+    offers = [_offer_ld(cat, proc, f, i, as_of) for i, f in enumerate(proc.fees)
               if as_of is None or in_force(f.valid_from, f.valid_to, as_of)]
     return _drop_none({
         "@id": _node_id(cat, path), "@type": ["GovernmentService", "cpsv:PublicService"],

@@ -28,8 +28,10 @@ from thutuc.wording import (
     case_text,
     condition_text,
     decision_text,
+    delivery_text,
     describe_condition,
     fallback_text,
+    fee_line_reductions,
     fee_scope,
     fee_text,
     form_phrase,
@@ -42,6 +44,8 @@ from thutuc.wording import (
     papers_text,
     processing_time_text,
     quantity,
+    reduction_name,
+    reduction_text,
     result_name,
     source_record_text,
     source_text,
@@ -317,7 +321,19 @@ def result_lines(proc: Procedure, depth: int) -> list[str]:
     return out
 
 
-def fee_rows(proc: Procedure, fees) -> list[str]:
+def _source_differs(source: str | None, proc: Procedure) -> bool:
+    """A fact's source is worth showing when the procedure's own sources do not already name it."""
+    if not source:
+        return False
+    named = [s if isinstance(s, str) else getattr(s, "label", "") for s in proc.sources]
+    return source not in named
+
+
+def fee_rows(proc: Procedure, fees, as_of: dt.date | None = None) -> list[str]:
+    """The fee table: each reduction only while in force on ``as_of`` (the build day), with its
+    channels; each fee's source where it differs from the procedure's."""
+    from thutuc.catalogue.fees import in_force
+
     rows = ["| Khoản thu | Mức thu | Áp dụng |", "|---|---|---|"]
     for fee in fees:
         applies = []
@@ -327,12 +343,55 @@ def fee_rows(proc: Procedure, fees) -> list[str]:
         for ex in fee.exemptions:
             applies.append(f"Miễn cho: {esc(ex['who'])}")
         for red in fee.reductions:
-            until = f" đến {vi.date(red['valid_to'])}" if red.get("valid_to") else ""
-            applies.append(f"Giảm {vi.number(red['percent'])} %{until}")
+            if as_of is None or in_force(red.get("valid_from"), red.get("valid_to"), as_of):
+                text = reduction_text(red)
+                applies.append(esc(text[0].upper() + text[1:]))
         if fee.note:
             applies.append(esc(fee.note))
+        if _source_differs(fee.source, proc):
+            applies.append(f'<small class="tt-source">{esc(source_text(fee.source))}</small>')
         rows.append(f"| {esc(fee.name)} | {esc(fee_text(fee, proc))} | {'<br>'.join(applies) or 'Mọi trường hợp'} |")
     return rows
+
+
+def fees_by_channel(proc: Procedure, as_of: dt.date) -> list[str]:
+    """What is paid on each channel, when it differs between channels (a fee or a reduction in
+    force for some channels only): "- Trực tuyến: Lệ phí … 100.000 đồng (giảm 50 % …)"."""
+    from thutuc.catalogue.fees import compute
+
+    if len(proc.channels) < 2:
+        return []
+    per = {c.kind: compute(proc.fees, None, c.kind, as_of) for c in proc.channels}
+    said = {kind: [(f, fee_line_reductions(f)) for f in lines] for kind, lines in per.items()}
+    if len({tuple((f.name, f.amount, tuple(r)) for f, r in lines) for lines in said.values()}) < 2:
+        return []
+    by_name = {f.name: f for f in proc.fees}
+    out = ["**Số tiền phải nộp theo cách nộp:**\n"]
+    for kind, lines in said.items():
+        parts = []
+        for line, reductions in lines:
+            fee = by_name.get(line.name)
+            shown = (vi.money(line.amount) if line.kind == "fixed" and line.amount else
+                     fee_text(fee, proc) if fee is not None else "")
+            if reductions and line.kind != "fixed":
+                shown += ", " + ", ".join(reductions)
+            elif reductions and line.full is not None:
+                shown += f" (thay vì {vi.money(line.full)}: {', '.join(reductions)})"
+            case = f" (nếu {describe_condition(line.condition, proc)})" if line.condition is not None else ""
+            parts.append(f"{line.name}{case}: {shown}" if shown else line.name + case)
+        out.append(f"- {vi.CHANNELS[kind]}: " + esc("; ".join(parts) or "Không thu phí, lệ phí"))
+    return out + [""]
+
+
+def delivery_lines(proc: Procedure) -> list[str]:
+    """Receiving the result by post: the carrier's charge, not a fee, not in any total."""
+    out = []
+    for d in proc.delivery:
+        line = esc(delivery_text(d)) + "."
+        if _source_differs(d.get("source"), proc):
+            line += f' <small class="tt-source">{esc(source_text(d["source"]))}</small>'
+        out += [line, ""]
+    return out
 
 
 def agency_block(agency: Agency, depth: int, with_name: bool = True) -> list[str]:
@@ -415,7 +474,8 @@ def tailor_data(proc: Procedure) -> dict:
         "channels": [c.kind for c in proc.channels],
         "questions": [question(q) for q in proc.questions],
         "documents": [document(d) for d in proc.documents],
-        "fees": [{k: plain(getattr(f, k)) for k in fee_keys} for f in proc.fees],
+        "fees": [{**{k: plain(getattr(f, k)) for k in fee_keys},
+                  "reductions": [{**plain(r), "text": reduction_text(r)} for r in f.reductions]} for f in proc.fees],
     }
 
 
@@ -467,6 +527,8 @@ def tailor_form(proc: Procedure) -> str:
     out.append('<p id="tt-status"></p><ul id="tt-docs" class="tt-docs"></ul>')
     out.append('<table class="tt-fees"><caption>Phí, lệ phí</caption><tbody id="tt-fees"></tbody></table>')
     out.append('<p id="tt-total" class="tt-total"></p>')
+    for d in proc.delivery:  # a carrier's charge: said, never added to the total
+        out.append(f'<p class="tt-delivery">{h(delivery_text(d))}</p>')
     out.append('<button type="button" id="tt-print" class="md-button">In danh sách của tôi</button>')
     out.append("</div>")
     out.append(f'<script type="application/json" id="tt-data">{escaping.script_json(tailor_data(proc))}</script>')
@@ -495,8 +557,8 @@ def upcoming(proc: Procedure, as_of: dt.date) -> list[tuple[dt.date, str]]:
                f"áp dụng {f.name}: {fee_text(f, proc)}", f"không còn thu {f.name}")
         for r in f.reductions:
             end = r.get("valid_to") and (dt.date.fromisoformat(r["valid_to"]) + dt.timedelta(days=1)).isoformat()
-            window(r.get("valid_from"), end, f"giảm {vi.number(r['percent'])} % {f.name}",
-                   f"hết giảm {vi.number(r['percent'])} % {f.name}")
+            window(r.get("valid_from"), end, f"áp dụng mức giảm — {reduction_name(f.name, r)}",
+                   f"hết mức giảm — {reduction_name(f.name, r)}")
     return sorted(out)
 
 
@@ -546,7 +608,9 @@ def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: st
         out.append("\n".join(described) + "\n")
 
     out.append("## Lệ phí {#le-phi}\n")
-    out.append("\n".join(fee_rows(proc, fees)) + "\n")
+    out.append("\n".join(fee_rows(proc, fees, as_of)) + "\n")
+    out += fees_by_channel(proc, as_of)
+    out += delivery_lines(proc)
 
     out.append("## Thời hạn giải quyết {#thoi-han}\n")
     out += time_section(proc)
