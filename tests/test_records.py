@@ -21,6 +21,7 @@ import yaml
 from click.testing import CliRunner
 
 from helpers import ROOT
+from thutuc import escaping
 from thutuc.catalogue.check import check_catalogue
 from thutuc.catalogue.model import load
 from thutuc.checklist import make as ck
@@ -330,3 +331,14 @@ def test_the_page_shows_what_the_record_says(code):
     assert missing == []
     shown = [fact for fact in exp.get("page_absent", []) if squeeze(nfc(fact)) in md]
     assert shown == [], "editor's notes must never reach the public page"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_page_links_every_form_the_record_attaches(code):
+    """A form file named by the record (.doc, .docx, names with spaces) is a working link on the page."""
+    proc = ck.find_procedure(catalogue(), code)
+    page = procedure_page(proc, catalogue(), AS_OF, catalogue().office.get("site_url"))
+    files = [f for f in (d.get("form", {}).get("file") for d in raw_procedures()[code]["documents"]) if f]
+    for f in files:
+        assert (CATALOGUE / f).is_file(), f
+        assert f"(../../{escaping.url(f)})" in page, f
