@@ -293,25 +293,30 @@ def section_of(heading: str) -> str | None:
     return None
 
 
+def papers_in_line(line: str, names: dict[str, str]) -> list[str]:
+    """The papers a checklist line lists: a name that is only the start of a longer name found at the
+    same place (one paper's name can begin another's) does not count."""
+    found = {i: n for i, n in names.items() if n in line}
+    return [i for i, n in found.items()
+            if not any(m != n and n in m and line.find(m) == line.find(n) for m in found.values())]
+
+
 @pytest.mark.parametrize("code,i", CASES)
 def test_the_printed_markdown_checklist_lists_the_same(code, i):
     """What the counter officer prints with the command line: each paper in its section, the total, the date."""
     case = expected(code)["cases"][i]
     want = case["expected"]
     proc = ck.find_procedure(catalogue(), code)
-    args = ["--lang", "vi", "checklist", "--catalogue", str(CATALOGUE), code, "--channel", case["channel"],
-            "--submitted", case["submitted"], "--format", "md", "-o", "-"]
-    for key, value in case["answers"].items():
-        args += ["-a", f"{key}={str(value).lower() if isinstance(value, bool) else value}"]
-    result = CliRunner().invoke(main, args)
+    result = cli_checklist(code, case)
     assert result.exit_code == 0, result.output
     md = unescape_md(result.output)
-    sections = {section_of(h): squeeze(t) for h, t in md_sections(md).items() if section_of(h)}
     names = {d.id: squeeze(nfc(d.name)) for d in proc.documents}
-    for s in SECTIONS:
-        for doc_id, name in names.items():
-            listed = name in sections.get(s, "")
-            assert listed == (doc_id in want["papers"].get(s, [])), (s, doc_id)
+    listed = {s: [] for s in SECTIONS}
+    for heading, text in md_sections(md).items():
+        if section_of(heading):
+            for line in text.splitlines():
+                listed[section_of(heading)] += papers_in_line(squeeze(line), names)
+    assert listed == {s: want["papers"].get(s, []) for s in SECTIONS}
     total = f"{want['fees']['total']:,}".replace(",", ".") + " đồng"
     assert f"| Tổng cộng | {total} |" in md
     assert ("Chưa gồm các khoản chưa rõ mức thu" in md) == (not want["fees"].get("complete", True))
@@ -342,3 +347,52 @@ def test_the_page_links_every_form_the_record_attaches(code):
     for f in files:
         assert (CATALOGUE / f).is_file(), f
         assert f"(../../{escaping.url(f)})" in page, f
+
+
+# --- at the counter: the receipt, and a lookup that fails -------------------------------------------
+
+def cli_checklist(code: str, case: dict, *extra: str):
+    args = ["--lang", "vi", "checklist", "--catalogue", str(CATALOGUE), code, "--channel", case["channel"],
+            "--submitted", case["submitted"], "--format", "md", "-o", "-", *extra]
+    for key, value in case["answers"].items():
+        args += ["-a", f"{key}={str(value).lower() if isinstance(value, bool) else value}"]
+    return CliRunner().invoke(main, args)
+
+
+@pytest.mark.parametrize("code,i", CASES)
+def test_the_receipt_for_a_complete_file_names_what_the_office_looked_up(code, i):
+    """The officer ticks every paper brought; the receipt gives the date and says what was looked up instead."""
+    case = expected(code)["cases"][i]
+    want = case["expected"]
+    brought = [*want["papers"].get("submit", []), *want["papers"].get("show", [])]
+    if not brought:
+        pytest.skip("nothing to bring")
+    result = cli_checklist(code, case, *[a for d in brought for a in ("--have", d)], "--receipt")
+    assert result.exit_code == 0, result.output
+    md = squeeze(unescape_md(result.output))
+    day = dt.datetime.strptime(want["due"], "%Y-%m-%d %H:%M")
+    assert day.strftime("%d/%m/%Y") in md
+    proc = ck.find_procedure(catalogue(), code)
+    for doc in proc.documents:
+        if doc.id in want["papers"].get("lookup", []):
+            assert squeeze(nfc(doc.name)) in md, doc.id
+
+
+LOOKUP_FAILED = [pytest.param(code, i, id=f"{code}-{i + 1}") for code in CODES
+                 for i, case in enumerate(expected(code)["cases"]) if case.get("lookup_failed")]
+
+
+@pytest.mark.parametrize("code,i", LOOKUP_FAILED)
+def test_a_failed_lookup_asks_for_the_fallback_paper_with_the_reason(code, i):
+    case = expected(code)["cases"][i]
+    want = case["expected"]
+    brought = [*want["papers"].get("submit", []), *want["papers"].get("show", [])]
+    failed = [a for doc, why in case["lookup_failed"].items() for a in ("--lookup-failed", f"{doc}={why}")]
+    result = cli_checklist(code, case, *[a for d in brought for a in ("--have", d)], *failed)
+    assert result.exit_code in (0, 1), result.output
+    md = squeeze(unescape_md(result.output))
+    proc = ck.find_procedure(catalogue(), code)
+    for doc_id, why in case["lookup_failed"].items():
+        doc = next(d for d in proc.documents if d.id == doc_id)
+        assert squeeze(nfc(doc.name)) in md
+        assert squeeze(nfc(why)) in md
