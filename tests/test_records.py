@@ -157,6 +157,7 @@ def test_there_are_at_least_eight_records_from_different_ministries():
         ministries.add(m.group(1).strip())
     assert len(CODES) >= 8 and len(ministries) >= 7
     assert set(raw_procedures()) == set(CODES)  # each record is one procedure of the catalogue
+    assert all(2 <= len(expected(code)["cases"]) <= 3 for code in CODES)
 
 
 # --- every fact placed exactly once ---------------------------------------------------------------
