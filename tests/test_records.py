@@ -407,3 +407,16 @@ def test_the_page_ends_the_post_delivery_sentence_with_one_full_stop(code):
     md = unescape_md(procedure_page(proc, catalogue(), AS_OF, catalogue().office.get("site_url")))
     doubled = [md[max(0, m.start() - 50):m.end()] for m in re.finditer(r"[^.\s]\.\.(?![./])", md)]
     assert doubled == []
+
+
+@pytest.mark.parametrize("code,i", CASES)
+def test_the_code_printed_on_the_checklist_gives_the_same_checklist_again(code, i):
+    """Weeks later the officer types the code from the applicant's paper: same papers, fees and date."""
+    case = expected(code)["cases"][i]
+    first = checklist(code, case)
+    again = ck.decode(catalogue(), first.code)
+    assert again.warnings == ()
+    second = ck.make(catalogue(), again.procedure, again.answers, again.channel, again.submitted)
+    assert papers_by_section(second) == papers_by_section(first)
+    assert second.total == first.total and second.due == first.due
+    assert ck.to_json(second) == ck.to_json(first)
