@@ -8,9 +8,9 @@ agency and life-event index pages link to them.
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
 from typing import Iterable
+
+from markupsafe import Markup
 
 from thutuc import escaping, vi
 from thutuc.catalogue.model import (
@@ -20,6 +20,7 @@ from thutuc.catalogue.model import (
     Procedure,
     ProcessingTime,
 )
+from thutuc.layout import render_site
 from thutuc.wording import (
     PREPARED,
     UNKNOWN_PAPERS,
@@ -53,10 +54,6 @@ from thutuc.wording import (
     stage_text,
 )
 
-# Every catalogue value goes through one of these (thutuc.escaping says which context each is
-# for); anything else written into a page is our own fixed markup.
-esc = escaping.markdown  # Markdown text, and text or attribute values in the raw HTML blocks
-h = escaping.markdown
 
 
 def procedure_url(pid: str) -> str:
@@ -70,101 +67,12 @@ def rel(from_depth: int, target: str) -> str:
 
 def front_matter(title: str, description: str | None = None, search_exclude: bool = False,
                  hide: Iterable[str] = ()) -> str:
-    # Material prints page.meta.title and .description raw into <title>, the header and <meta>:
-    # they are given HTML-escaped (as JSON strings, which are YAML scalars).
-    lines = ["---", f"title: {json.dumps(escaping.html_text(title), ensure_ascii=False)}"]
-    if description:
-        lines.append(f"description: {json.dumps(escaping.html_text(description), ensure_ascii=False)}")
-    if search_exclude:
-        lines += ["search:", "  exclude: true"]
-    hide = list(hide)
-    if hide:
-        lines += ["hide:"] + [f"  - {x}" for x in hide]
-    lines.append("---")
-    return "\n".join(lines) + "\n\n"
+    """The YAML front matter of a page (templates/site/partials/front_matter.md.j2)."""
+    return render_site("partials/front_matter.md.j2", title=title, description=description,
+                       search_exclude=search_exclude, hide=list(hide))
 
 
 # --- a procedure ---------------------------------------------------------------------------------
-
-def shared_descriptions(docs, cat: Catalogue) -> list[str]:
-    """What each shared paper is, said once under the list ("Giấy tờ tùy thân có ảnh: căn cước, …")."""
-    seen, out = set(), []
-    for d in docs:
-        for p in d.papers:
-            shared = cat.documents.get(p.ref) if p.ref else None
-            if shared and shared.description and shared.id not in seen:
-                seen.add(shared.id)
-                out.append(f"- *{esc(shared.name)}*: {esc(shared.description)}")
-    return out
-
-
-def where_block(proc: Procedure, cat: Catalogue, depth: int) -> list[str]:
-    """Where to file: every receiving point, and "any office regardless of residence" when so."""
-    out = []
-    for i, aid in enumerate(proc.receiving_points):
-        if i:
-            out.append("\nHoặc nộp tại:\n")
-        out += agency_block(cat.agencies[aid], depth)
-    text = any_office_text(proc, cat.legal)
-    if text:
-        out.append(f"\n{esc(text)}\n{{: .tt-any-office }}")
-    return out
-
-
-def roles_block(proc: Procedure, cat: Catalogue, depth: int) -> list[str]:
-    """Who decides, carries out and coordinates, each name linked to its agency page."""
-    ids = {"Cơ quan giải quyết": (proc.deciding,), "Cơ quan trực tiếp thực hiện": proc.carrying_out,
-           "Cơ quan phối hợp": proc.coordinating}
-    lines = []
-    for role, _names in agency_roles(proc, cat.agencies):
-        links = ", ".join(f"[{esc(cat.agencies[a].name)}]({rel(depth, f'co-quan/{a}/')})" for a in ids[role])
-        lines.append(f"{role}: {links}.")
-    source = own_source(proc.agencies_source, proc)
-    if source:
-        lines.append(esc(source) + ".")
-    return ["\n" + "<br>\n".join(lines) + "\n"]
-
-
-def sources_block(proc: Procedure) -> list[str]:
-    """The sources the record was checked against; an older version is kept, and said to be one."""
-    if not proc.sources:
-        return []
-    out = ["## Nguồn thông tin {#nguon}\n"]
-    for s in proc.sources:
-        text = esc(source_record_text(s))
-        if s.url and s.text:
-            text = f"[{esc(s.text)}]({escaping.url(s.url)})" + esc(source_record_text(s)[len(s.text):])
-        elif s.url:
-            text = f"[{esc(s.url)}]({escaping.url(s.url)})" + esc(source_record_text(s)[len(s.url):])
-        out.append(f"- {text}")
-    out.append("")
-    return out
-
-
-def document_item(doc: Document, proc: Procedure, depth: int) -> str:
-    qty = quantity(doc, proc)
-    if doc.alternatives:
-        alts = "".join(f"\n    - {paper_text(p)}" for p in doc.papers)
-        head = f"**Một trong các giấy tờ sau** — {esc(qty)}:{alts}"
-    else:
-        head = f"{paper_text(doc.papers[0], bold=True)} — {esc(qty)}"
-    cond = condition_text(doc, proc)
-    prefix = f"*{esc(cond)}:* " if cond else ""
-    extra = []
-    if doc.channels:
-        extra.append("Chỉ khi nộp " + ", ".join(vi.CHANNELS[c].lower() for c in doc.channels) + ".")
-    if doc.note:
-        extra.append(esc(doc.note))
-    source = own_source(doc.source, proc)
-    if source:
-        extra.append(esc(source) + ".")
-    if doc.valid_from:
-        extra.append(f"Áp dụng từ {vi.date(doc.valid_from)}.")
-    if doc.valid_to:
-        extra.append(f"Áp dụng đến {vi.date(doc.valid_to)}.")
-    tail = ("<br>" + " ".join(extra)) if extra else ""
-    return f"- {prefix}{head}{tail}"
-
 
 def form_link(file: str, depth: int = 2) -> str:
     """The relative address of a form file, percent-encoded (spaces, Vietnamese letters)."""
@@ -173,152 +81,133 @@ def form_link(file: str, depth: int = 2) -> str:
     return escaping.url(rel(depth, quote(file, safe="/")))
 
 
-def paper_text(paper, bold: bool = False) -> str:
-    text = f"**{esc(paper.name)}**" if bold else esc(paper.name)
-    if paper.form:
-        form = paper.form
-        if form.get("code"):
-            text += f" {esc(form_phrase([form['code']], paper.name))}"
-        if form.get("file"):
-            text += f" ([tải mẫu]({form_link(form['file'])}))"
-        if form.get("source"):
-            src = form["source"]
-            shown = (f"[{esc(src)}]({escaping.url(src)})" if escaping.valid_url(src) and src.startswith("https://")
-                     else esc(src))
-            text += f" (nguồn mẫu: {shown})"
-    if getattr(paper, "note", None):
-        text += f" ({esc(paper.note)})"
-    return text
+def paper_view(paper) -> dict:
+    """What partials/paper.md.j2 shows of a paper: its name, form (in words, its link and where the
+    form comes from) and note."""
+    form = paper.form or {}
+    source = form.get("source")
+    return {"name": paper.name, "note": paper.note,
+            "form_phrase": form_phrase([form["code"]], paper.name) if form.get("code") else None,
+            "form_link": Markup(form_link(form["file"])) if form.get("file") else None,
+            "form_source": source,
+            "form_source_url": source if source and escaping.valid_url(source) and source.startswith("https://")
+            else None}
 
 
-def lookup_item(doc: Document, proc: Procedure, cat: Catalogue) -> str:
-    """A paper the office looks up: its name, where it is read, what to bring if that fails, and
-    the legal basis."""
-    names = (" / ".join(paper_text(p) for p in doc.papers) if doc.alternatives
-             else paper_text(doc.papers[0], bold=True))
-    cond = condition_text(doc, proc)
-    prefix = f"*{esc(cond)}:* " if cond else ""
-    extra = []
+def lookup_view(doc: Document, proc: Procedure, cat: Catalogue) -> dict:
+    """A paper the office looks up: where it is read, what to bring if that fails, the legal basis."""
+    extra: list[tuple[str, object]] = []
     if doc.lookup is not None:
         text = f"cán bộ tra cứu từ {sources_text(doc.lookup)}"
         fb = doc.fallback
         if fb is not None:
             text += f". Nếu không tra cứu được: {fallback_text(doc, proc)}"
-        extra.append(esc(text[0].upper() + text[1:] + "."))
+        extra.append(("text", text[0].upper() + text[1:] + "."))
         if doc.lookup.note:
-            extra.append(esc(doc.lookup.note))
+            extra.append(("text", doc.lookup.note))
         if fb is not None and fb.note:
-            extra.append(esc(fb.note))
+            extra.append(("text", fb.note))
         basis = []
         for b in doc.lookup.basis:
             law = cat.legal.get(b["ref"])
             if law is not None:
                 basis.append((f"{b['articles']} " if b.get("articles") else "") + f"{law.type} {law.number}")
         if basis:
-            extra.append(esc("Căn cứ: " + "; ".join(basis) + "."))
+            extra.append(("text", "Căn cứ: " + "; ".join(basis) + "."))
     if doc.channels:
-        extra.append("Chỉ khi nộp " + ", ".join(vi.CHANNELS[c].lower() for c in doc.channels) + ".")
+        extra.append(("channels", [vi.CHANNELS[c].lower() for c in doc.channels]))
     if doc.note:
-        extra.append(esc(doc.note))
-    return f"- {prefix}{names} — không cần mang" + ("<br>" + " ".join(extra) if extra else "")
+        extra.append(("text", doc.note))
+    return {"condition": condition_text(doc, proc), "alternatives": bool(doc.alternatives),
+            "papers": [paper_view(p) for p in doc.papers], "extra": extra}
 
 
-def prepared_item(doc: Document, proc: Procedure) -> str:
-    cond = condition_text(doc, proc)
-    prefix = f"*{esc(cond)}:* " if cond else ""
-    tail = f"<br>{esc(doc.note)}" if doc.note else ""
-    return f"- {prefix}{paper_text(doc.papers[0], bold=True)} — {esc(PREPARED.lower())}{tail}"
+def prepared_view(doc: Document, proc: Procedure) -> dict:
+    """A paper the office prepares at the counter for the applicant to sign."""
+    return {"condition": condition_text(doc, proc), "papers": [paper_view(p) for p in doc.papers], "note": doc.note}
 
 
-# The section of each group on the procedure page: (heading id, intro).
-GROUP_SECTIONS = {
-    "submit": ("giay-to-nop", ""),
-    "show": ("giay-to-xuat-trinh", ""),
-    "lookup": ("giay-to-tra-cuu", "Bạn không phải mang các giấy tờ này: cán bộ tự tra cứu thông tin. "
-                                  "Chỉ khi không tra cứu được, cán bộ mới đề nghị bạn bổ sung."),
-    "prepared": ("giay-to-lap-tai-quay", "Cán bộ tiếp nhận lập các giấy tờ này tại quầy; bạn kiểm tra và ký."),
-}
+def document_view(doc: Document, proc: Procedure) -> dict:
+    """What partials/document.md.j2 shows of one paper of the list, in words."""
+    extra: list[tuple[str, object]] = []
+    if doc.channels:
+        extra.append(("channels", [vi.CHANNELS[c].lower() for c in doc.channels]))
+    if doc.note:
+        extra.append(("note", doc.note))
+    source = own_source(doc.source, proc)
+    if source:
+        extra.append(("source", source))
+    if doc.valid_from:
+        extra.append(("valid_from", vi.date(doc.valid_from)))
+    if doc.valid_to:
+        extra.append(("valid_to", vi.date(doc.valid_to)))
+    return {"quantity": quantity(doc, proc), "condition": condition_text(doc, proc),
+            "alternatives": bool(doc.alternatives), "papers": [paper_view(p) for p in doc.papers], "extra": extra}
 
 
-def document_sections(documents, proc: Procedure, cat: Catalogue, depth: int) -> list[str]:
-    """The papers of the page, one section per group; a procedure whose record lists no papers says so."""
-    out = []
-    if any(d.group == "unknown" for d in documents):
-        note = next((d.note for d in documents if d.group == "unknown" and d.note), None)
-        out.append(f"*{esc(UNKNOWN_PAPERS)}.*" + (f" {esc(note)}" if note else "") + "\n{: .tt-unknown }\n")
-    for group, (anchor, intro) in GROUP_SECTIONS.items():
+def document_sections(documents, proc: Procedure, cat: Catalogue) -> list[dict]:
+    """The papers of the page, one section per group (in this order; the template says each
+    group's heading id and intro)."""
+    views = {"lookup": lambda d: lookup_view(d, proc, cat), "prepared": lambda d: prepared_view(d, proc)}
+    sections = []
+    for group in ("submit", "show", "lookup", "prepared"):
         docs = [d for d in documents if d.group == group]
-        if not docs:
-            continue
-        out.append(f"### {vi.GROUPS[group]} {{#{anchor}}}\n")
-        if intro:
-            out.append(intro + "\n")
-        if group == "lookup":
-            items = [lookup_item(d, proc, cat) for d in docs]
-        elif group == "prepared":
-            items = [prepared_item(d, proc) for d in docs]
-        else:
-            items = [document_item(d, proc, depth) for d in docs]
-        out.append("\n".join(items) + "\n")
-    return out
+        if docs:
+            view = views.get(group, lambda d: document_view(d, proc))
+            sections.append({"group": group, "title": vi.GROUPS[group], "documents": [view(d) for d in docs]})
+    return sections
 
 
 def time_text(t: ProcessingTime) -> str:
+    """A processing time in words (plain text)."""
     text = processing_time_text(t)
     if t.max_extension:
         text += f" Có thể kéo dài thêm tối đa {t.max_extension:02d} ngày làm việc trong một số trường hợp."
-    return esc(text)
+    return text
 
 
-def _sourced(text: str, source: str | None) -> str:
-    """A line with its source after it: '… *(Nguồn: Điều 7 …)*'."""
-    return text + (f" *({esc(source_text(source))})*" if source else "")
+def time_view(t: ProcessingTime, proc: Procedure, source: str | None) -> dict:
+    """A time in words for the page: its text, its source (when shown), its cases ('Nếu …: …',
+    each with its own source) and then the other cases' time."""
+    return {"text": time_text(t), "source": source_text(source) if source else None,
+            "cases": [(case_text(c, t, proc), source_text(c.source) if c.source else None) for c in t.cases],
+            "otherwise": otherwise_text(t) if t.cases else None}
 
 
-def time_lines(t: ProcessingTime, proc: Procedure, indent: str = "") -> list[str]:
-    """A time's cases, each with its source where it has its own: '- Nếu …: 07 ngày làm việc …'."""
-    if not t.cases:
-        return []
-    out = [f"{indent}- {_sourced(esc(case_text(c, t, proc)), c.source)}" for c in t.cases]
-    return out + [f"{indent}- {esc(otherwise_text(t))}"]
+def result_view(r, proc: Procedure) -> dict:
+    """A result: its condition, name and code, own time, form and source, in words."""
+    source = r.source or (r.processing_time.source if r.processing_time else None)
+    return {"when": "Nếu " + describe_condition(r.when, proc) if r.when else None, "name": result_name(r),
+            "note": r.note, "time": time_view(r.processing_time, proc, None) if r.processing_time else None,
+            "form": r.form, "source": source_text(source) if source else None}
 
 
-def time_section(proc: Procedure) -> list[str]:
-    """'Thời hạn giải quyết': the time, its cases, each channel's, stages, note, sources."""
-    t = proc.processing_time
-    out = [_sourced(time_text(t), t.source) + "\n"]
-    if t.cases:
-        out += time_lines(t, proc) + [""]
-    for ch in proc.channels:
-        if ch.processing_time:
-            ct = ch.processing_time
-            out.append(f"- {vi.CHANNELS[ch.kind]}: {_sourced(time_text(ct), ct.source if ct.source != t.source else None)}")
-            out += time_lines(ct, proc, "    ")
-    if t.stages:
-        out.append("\nCác bước có thời hạn riêng:\n")
-        out += [f"- {esc(stage_text(s))}" for s in t.stages]
-    if t.note:
-        out.append(f"\n{esc(t.note)}")
+def shared_descriptions(docs, cat: Catalogue) -> list[tuple[str, str]]:
+    """What each shared paper is, said once under the list ("Giấy tờ tùy thân có ảnh: căn cước, …")."""
+    seen, out = set(), []
+    for d in docs:
+        for p in d.papers:
+            shared = cat.documents.get(p.ref) if p.ref else None
+            if shared and shared.description and shared.id not in seen:
+                seen.add(shared.id)
+                out.append((shared.name, shared.description))
     return out
 
 
-def result_lines(proc: Procedure, depth: int) -> list[str]:
-    """'Kết quả': each result with its code, condition, own time, form and source."""
+def source_views(proc: Procedure) -> list[tuple[str | None, str | None, str]]:
+    """The sources the record was checked against, as (link text, address, the rest in words);
+    an older version is kept, and said to be one."""
     out = []
-    for r in proc.results:
-        line = "- " + (f"{esc('Nếu ' + describe_condition(r.when, proc))}: " if r.when else "") + esc(result_name(r))
-        if r.note:
-            line += f" ({esc(r.note)})"
-        if r.processing_time:
-            line += f" — thời hạn: {time_text(r.processing_time)}"
-        if r.form:
-            line += " — mẫu: " + ", ".join(
-                ([esc(r.form["code"])] if r.form.get("code") else [])
-                + ([f"[tải mẫu](../../{escaping.url(r.form['file'])})"] if r.form.get("file") else []))
-        out.append(_sourced(line, r.source or (r.processing_time.source if r.processing_time else None)))
-        if r.processing_time:
-            out += time_lines(r.processing_time, proc, "    ")
+    for s in proc.sources:
+        record = source_record_text(s)
+        link = (s.text or s.url) if s.url else None
+        out.append((link, s.url, record[len(link):] if link else record))
     return out
+
+
+def involved(p: Procedure) -> set[str]:
+    """Every agency a procedure names: deciding, receiving points, carrying out, coordinating."""
+    return {p.deciding, *p.receiving_points, *p.carrying_out, *p.coordinating}
 
 
 def _source_differs(source: str | None, proc: Procedure) -> bool:
@@ -329,34 +218,31 @@ def _source_differs(source: str | None, proc: Procedure) -> bool:
     return source not in named
 
 
-def fee_rows(proc: Procedure, fees, as_of: dt.date | None = None) -> list[str]:
-    """The fee table: each reduction only while in force on ``as_of`` (the build day), with its
-    channels; each fee's source where it differs from the procedure's."""
+def fee_view(fee, proc: Procedure, as_of: dt.date | None = None) -> dict:
+    """What partials/fee_row.md.j2 shows of one fee: its amount and where it applies, in words;
+    each reduction only while in force on ``as_of`` (the build day), with its channels; the fee's
+    source where it differs from the procedure's."""
     from thutuc.catalogue.fees import in_force
 
-    rows = ["| Khoản thu | Mức thu | Áp dụng |", "|---|---|---|"]
-    for fee in fees:
-        applies = []
-        if fee.when is not None:
-            applies.append(esc("Nếu " + describe_condition(fee.when, proc)))
-        applies += [part[0].upper() + part[1:] for part in fee_scope(fee)]
-        for ex in fee.exemptions:
-            applies.append(f"Miễn cho: {esc(ex['who'])}")
-        for red in fee.reductions:
-            if as_of is None or in_force(red.get("valid_from"), red.get("valid_to"), as_of):
-                text = reduction_text(red)
-                applies.append(esc(text[0].upper() + text[1:]))
-        if fee.note:
-            applies.append(esc(fee.note))
-        if _source_differs(fee.source, proc):
-            applies.append(f'<small class="tt-source">{esc(source_text(fee.source))}</small>')
-        rows.append(f"| {esc(fee.name)} | {esc(fee_text(fee, proc))} | {'<br>'.join(applies) or 'Mọi trường hợp'} |")
-    return rows
+    applies: list[tuple[str, object]] = []
+    if fee.when is not None:
+        applies.append(("text", "Nếu " + describe_condition(fee.when, proc)))
+    applies += [("text", part[0].upper() + part[1:]) for part in fee_scope(fee)]
+    applies += [("exemption", ex["who"]) for ex in fee.exemptions]
+    for red in fee.reductions:
+        if as_of is None or in_force(red.get("valid_from"), red.get("valid_to"), as_of):
+            text = reduction_text(red)
+            applies.append(("text", text[0].upper() + text[1:]))
+    if fee.note:
+        applies.append(("text", fee.note))
+    if _source_differs(fee.source, proc):
+        applies.append(("source", source_text(fee.source)))
+    return {"name": fee.name, "amount": fee_text(fee, proc), "applies": applies}
 
 
-def fees_by_channel(proc: Procedure, as_of: dt.date) -> list[str]:
+def fees_by_channel(proc: Procedure, as_of: dt.date) -> list[tuple[str, str]]:
     """What is paid on each channel, when it differs between channels (a fee or a reduction in
-    force for some channels only): "- Trực tuyến: Lệ phí … 100.000 đồng (giảm 50 % …)"."""
+    force for some channels only): ("Trực tuyến", "Lệ phí … 100.000 đồng (giảm 50 % …)")."""
     from thutuc.catalogue.fees import compute
 
     if len(proc.channels) < 2:
@@ -366,7 +252,7 @@ def fees_by_channel(proc: Procedure, as_of: dt.date) -> list[str]:
     if len({tuple((f.name, f.amount, tuple(r)) for f, r in lines) for lines in said.values()}) < 2:
         return []
     by_name = {f.name: f for f in proc.fees}
-    out = ["**Số tiền phải nộp theo cách nộp:**\n"]
+    out = []
     for kind, lines in said.items():
         parts = []
         for line, reductions in lines:
@@ -379,36 +265,25 @@ def fees_by_channel(proc: Procedure, as_of: dt.date) -> list[str]:
                 shown += f" (thay vì {vi.money(line.full)}: {', '.join(reductions)})"
             case = f" (nếu {describe_condition(line.condition, proc)})" if line.condition is not None else ""
             parts.append(f"{line.name}{case}: {shown}" if shown else line.name + case)
-        out.append(f"- {vi.CHANNELS[kind]}: " + esc("; ".join(parts) or "Không thu phí, lệ phí"))
-    return out + [""]
-
-
-def delivery_lines(proc: Procedure) -> list[str]:
-    """Receiving the result by post: the carrier's charge, not a fee, not in any total."""
-    out = []
-    for d in proc.delivery:
-        line = esc(delivery_text(d)) + "."
-        if _source_differs(d.get("source"), proc):
-            line += f' <small class="tt-source">{esc(source_text(d["source"]))}</small>'
-        out += [line, ""]
+        out.append((vi.CHANNELS[kind], "; ".join(parts) or "Không thu phí, lệ phí"))
     return out
 
 
-def agency_block(agency: Agency, depth: int, with_name: bool = True) -> list[str]:
-    lines = [f"**[{esc(agency.name)}]({rel(depth, f'co-quan/{agency.id}/')})**"] if with_name else []
-    if agency.address:
-        lines.append(f"Địa chỉ: {esc(agency.address)}")
-    if agency.phone:
-        lines.append(f"Điện thoại: {esc(agency.phone)}")
-    if agency.hours:
-        lines.append(f"Giờ tiếp nhận: {esc(hours_text(agency))}")
-    if agency.sample:
-        lines.append("*(Địa chỉ và giờ làm việc là dữ liệu mẫu.)*")
-    return ["<br>\n".join(lines)]
+def delivery_views(proc: Procedure) -> list[tuple[str, str | None]]:
+    """Receiving the result by post: (the carrier's charge in words, its source where it differs);
+    not a fee, not in any total."""
+    return [(delivery_text(d), source_text(d["source"]) if _source_differs(d.get("source"), proc) else None)
+            for d in proc.delivery]
 
 
-def json_ld(proc: Procedure, cat: Catalogue, site_url: str | None) -> str:
-    """schema.org GovernmentService, for search engines and other systems."""
+def agency_values(agency: Agency, with_name: bool = True) -> dict:
+    """The values partials/agency.md.j2 needs."""
+    return {"agency": agency, "hours": hours_text(agency) if agency.hours else "", "with_name": with_name}
+
+
+def json_ld(proc: Procedure, cat: Catalogue, site_url: str | None) -> dict:
+    """schema.org GovernmentService, for search engines and other systems (the page prints it in
+    a <script type="application/ld+json">)."""
     agency = cat.agencies[proc.deciding]
     data = {
         "@context": "https://schema.org",
@@ -426,7 +301,7 @@ def json_ld(proc: Procedure, cat: Catalogue, site_url: str | None) -> str:
         data["identifier"] = proc.code
     if site_url:
         data["url"] = site_url.rstrip("/") + "/" + procedure_url(proc.id)
-    return f'<script type="application/ld+json">{escaping.script_json(data)}</script>'
+    return data
 
 
 def tailor_data(proc: Procedure) -> dict:
@@ -488,51 +363,22 @@ def tailored_paper_text(d: Document) -> str:
 
 def tailor_form(proc: Procedure) -> str:
     """The questions as an HTML form; checklist.js fills in the list as they are answered."""
-    out = ['<form id="tt-form" class="tt-form" onsubmit="return false">']
-    if len(proc.channels) > 1:
-        out.append('<fieldset><legend>Bạn nộp hồ sơ bằng cách nào?</legend>')
-        for i, c in enumerate(proc.channels):
-            checked = " checked" if i == 0 else ""
-            out.append(f'<label><input type="radio" name="tt-channel" value="{h(c.kind)}"{checked}> '
-                       f"{vi.CHANNELS[c.kind]}</label>")
-        out.append("</fieldset>")
+    return render_site("partials/tailor_form.md.j2", **tailor_values(proc))
+
+
+def tailor_values(proc: Procedure) -> dict:
     from thutuc.checklist.tailor import asked
 
     decided: dict = {}  # no answer yet: a question asked only in some cases starts hidden
+    questions = []
     for q in proc.questions:
         state = asked(q, decided)
-        hidden = state is not True
         if state is False:
             decided[q.key] = None
-        out.append(f'<fieldset data-q="{h(q.key)}"{" hidden" if hidden else ""}><legend>{h(q.ask)}</legend>')
-        if q.help:
-            out.append(f'<p class="tt-help">{h(q.help)}</p>')
-        if q.type == "boolean":
-            for value, text in (("true", "Có"), ("false", "Không")):
-                out.append(f'<label><input type="radio" name="{h(q.key)}" value="{value}"> {text}</label>')
-        elif q.type == "choice":
-            for o in q.options:
-                out.append(f'<label><input type="radio" name="{h(q.key)}" value="{h(o["value"])}"> {h(o["label"])}</label>')
-        elif q.type == "number":
-            bounds = "".join(f' {k}="{v}"' for k, v in (("min", q.min), ("max", q.max)) if v is not None)
-            unit = f" {h(q.unit)}" if q.unit else ""
-            out.append(f'<label><input type="number" name="{h(q.key)}" step="any" inputmode="decimal"{bounds}'
-                       f' aria-describedby="tt-error-{h(q.key)}">{unit}</label>')
-            out.append(f'<p class="tt-error" id="tt-error-{h(q.key)}" role="alert" hidden></p>')
-        else:
-            out.append(f'<label><input type="date" name="{h(q.key)}"> (ngày)</label>')
-        out.append("</fieldset>")
-    out.append("</form>")
-    out.append('<div id="tt-result" class="tt-result" aria-live="polite">')
-    out.append('<p id="tt-status"></p><ul id="tt-docs" class="tt-docs"></ul>')
-    out.append('<table class="tt-fees"><caption>Phí, lệ phí</caption><tbody id="tt-fees"></tbody></table>')
-    out.append('<p id="tt-total" class="tt-total"></p>')
-    for d in proc.delivery:  # a carrier's charge: said, never added to the total
-        out.append(f'<p class="tt-delivery">{h(delivery_text(d))}</p>')
-    out.append('<button type="button" id="tt-print" class="md-button">In danh sách của tôi</button>')
-    out.append("</div>")
-    out.append(f'<script type="application/json" id="tt-data">{escaping.script_json(tailor_data(proc))}</script>')
-    return "\n".join(out)
+        questions.append((q, state is not True))
+    return {"proc": proc, "channel_choices": [(c.kind, vi.CHANNELS[c.kind]) for c in proc.channels],
+            "questions": questions, "deliveries": [delivery_text(d) for d in proc.delivery],
+            "tailor_data": tailor_data(proc)}
 
 
 UPCOMING_DAYS = 60
@@ -565,263 +411,121 @@ def upcoming(proc: Procedure, as_of: dt.date) -> list[tuple[dt.date, str]]:
 def procedure_page(proc: Procedure, cat: Catalogue, as_of: dt.date, site_url: str | None) -> str:
     from thutuc.catalogue.fees import in_force
 
-    depth = 2
-    documents = [d for d in proc.documents if in_force(d.valid_from, d.valid_to, as_of)]
-    fees = [f for f in proc.fees if in_force(f.valid_from, f.valid_to, as_of)]
     if proc.lifecycle.status == "abolished":
         return abolished_page(proc, cat)
-    field = cat.fields[proc.field]
-    out = [front_matter(proc.title, proc.summary), f"# {esc(proc.title)}\n", f"{esc(proc.summary)}\n"]
-    meta = []
-    if proc.code:
-        meta.append(f"Mã thủ tục: **{esc(proc.code)}**")
-    if proc.decision:
-        meta.append(esc(decision_text(proc)))
-    meta.append(f"Lĩnh vực: [{esc(field['name'])}]({rel(depth, f'linh-vuc/{proc.field}/')})")
-    meta.append("Cấp thực hiện: " + ", ".join(vi.LEVELS[lv] for lv in proc.levels))
-    out.append(" · ".join(meta) + "\n{: .tt-meta }\n")
-    if proc.lifecycle.status == "suspended":
-        reason = f" {esc(proc.lifecycle.reason)}" if proc.lifecycle.reason else ""
-        out.append(f'!!! warning "Thủ tục đang tạm ngừng"\n    Tạm ngừng áp dụng{reason}\n')
-    if proc.keywords:
-        out.append("Còn gọi là: " + ", ".join(esc(k) for k in proc.keywords) + "\n{: .tt-keywords }\n")
-    soon = upcoming(proc, as_of)
-    if soon:
-        out.append('!!! info "Sắp thay đổi"\n' + "".join(f"    - Từ {vi.date(d)}: {esc(t)}\n" for d, t in soon))
-    out.append(f"[Tải danh sách giấy tờ để in (PDF)]({rel(depth, f'pdf/{proc.id}.pdf')}){{ .md-button .tt-pdf }}\n")
-    if proc.questions:
-        out.append("## Danh sách giấy tờ cho trường hợp của bạn {#cua-ban}\n")
-        out.append("Trả lời các câu hỏi để chỉ thấy những giấy tờ và khoản phí của riêng bạn.\n")
-        out.append(tailor_form(proc) + "\n")
-
-    out.append("## Ai được nộp {#ai-duoc-nop}\n")
-    out.append(", ".join(vi.APPLICANTS[a] for a in proc.applicants) + ".\n")
-    if proc.who_can_apply:
-        out.append(f"{esc(proc.who_can_apply)}\n")
-
-    out.append("## Giấy tờ cần chuẩn bị {#giay-to}\n")
-    out.append(f"Số bộ hồ sơ: {proc.sets or 1:02d} bộ.\n")
-    out += document_sections(documents, proc, cat, depth)
-    described = shared_descriptions(documents, cat)
-    if described:
-        out.append("Giải thích:\n")
-        out.append("\n".join(described) + "\n")
-
-    out.append("## Lệ phí {#le-phi}\n")
-    out.append("\n".join(fee_rows(proc, fees, as_of)) + "\n")
-    out += fees_by_channel(proc, as_of)
-    out += delivery_lines(proc)
-
-    out.append("## Thời hạn giải quyết {#thoi-han}\n")
-    out += time_section(proc)
-    out.append("")
-
-    out.append("## Nộp hồ sơ ở đâu, khi nào {#noi-nop}\n")
-    out += where_block(proc, cat, depth)
-    out.append("\n**Cách nộp:**\n")
+    documents = [d for d in proc.documents if in_force(d.valid_from, d.valid_to, as_of)]
+    fees = [f for f in proc.fees if in_force(f.valid_from, f.valid_to, as_of)]
+    unknown = None  # the record lists no papers: said so, with the note if there is one
+    if any(d.group == "unknown" for d in documents):
+        unknown = next((d.note for d in documents if d.group == "unknown" and d.note), "")
+    channels = []
     for ch in proc.channels:
-        line = f"- {vi.CHANNELS[ch.kind]}"
-        if ch.online_level:
-            line += f" ({vi.ONLINE_LEVELS[ch.online_level].lower()})"
-        if ch.url:
-            line += f": [{esc(ch.url)}]({escaping.url(ch.url)})"
-        if ch.where and ch.where != proc.receiving:
-            line += f" — tại [{esc(cat.agencies[ch.where].name)}]({rel(depth, f'co-quan/{ch.where}/')})"
-        if ch.note:
-            line += f". {esc(ch.note)}"
-        source = own_source(ch.source, proc)
-        if source:
-            line += f". {esc(source)}"
-        out.append(line)
-    out += roles_block(proc, cat, depth)
-
-    if proc.steps:
-        out.append("## Trình tự thực hiện {#trinh-tu}\n")
-        out += [f"{i}. {esc(s)}" for i, s in enumerate(proc.steps, 1)]
-        out.append("")
-    out.append("## Kết quả {#ket-qua}\n")
-    out += result_lines(proc, depth)
-    out.append("")
-    if proc.requirements:
-        out.append("## Yêu cầu, điều kiện {#dieu-kien}\n")
-        out += [f"- {esc(r)}" for r in proc.requirements]
-        out.append("")
-    out.append("## Căn cứ pháp lý {#can-cu-phap-ly}\n")
+        where = cat.agencies[ch.where] if ch.where and ch.where != proc.receiving else None
+        channels.append({"name": vi.CHANNELS[ch.kind], "url": ch.url, "where": where, "note": ch.note,
+                         "level": vi.ONLINE_LEVELS[ch.online_level].lower() if ch.online_level else None,
+                         "source": own_source(ch.source, proc)})
+    legal = []
     for basis in proc.legal_basis:
         law = cat.legal[basis["ref"]]
-        text = f"- {esc(law.type)} số {esc(law.number)} của {esc(law.issuer)}: {esc(law.title)}"
-        if basis.get("articles"):
-            text += f" ({esc(basis['articles'])})"
-        dates = legal_dates_text(law, cat.legal)
-        if dates:
-            text += f"; {esc(dates)}"
-        if law.repealed and dt.date.fromisoformat(law.repealed) <= as_of:
-            text += f" — *hết hiệu lực từ {vi.date(law.repealed)}*"
-        out.append(text)
-    out.append("")
-    if proc.notes:
-        out.append("## Lưu ý {#luu-y}\n")
-        out.append(esc(proc.notes) + "\n")
-    out += sources_block(proc)
-    out.append(f"Thông tin được kiểm tra lần cuối ngày {vi.date(proc.lifecycle.last_reviewed)}.\n{{: .tt-checked }}\n")
-    out.append(json_ld(proc, cat, site_url) + "\n")
-    return "\n".join(out)
+        repealed = law.repealed and dt.date.fromisoformat(law.repealed) <= as_of
+        legal.append({"law": law, "articles": basis.get("articles"), "dates": legal_dates_text(law, cat.legal),
+                      "repealed": vi.date(law.repealed) if repealed else None})
+    ids = {"Cơ quan giải quyết": (proc.deciding,), "Cơ quan trực tiếp thực hiện": proc.carrying_out,
+           "Cơ quan phối hợp": proc.coordinating}
+    roles = [(role, [cat.agencies[a] for a in ids[role]]) for role, _names in agency_roles(proc, cat.agencies)]
+    t = proc.processing_time
+    return render_site(
+        "procedure.md.j2", proc=proc, root=Markup(rel(2, "")), field=cat.fields[proc.field],
+        decision=decision_text(proc) if proc.decision else None, described=shared_descriptions(documents, cat),
+        receiving_points=[agency_values(cat.agencies[a]) for a in proc.receiving_points],
+        any_office=any_office_text(proc, cat.legal), roles=roles,
+        roles_source=own_source(proc.agencies_source, proc), results=[result_view(r, proc) for r in proc.results],
+        sources=source_views(proc),
+        levels=[vi.LEVELS[lv] for lv in proc.levels], applicants=[vi.APPLICANTS[a] for a in proc.applicants],
+        soon=[(vi.date(d), t) for d, t in upcoming(proc, as_of)],
+        sections=document_sections(documents, proc, cat), unknown=unknown, unknown_papers=UNKNOWN_PAPERS,
+        prepared=PREPARED.lower(),
+        fees=[fee_view(f, proc, as_of) for f in fees], fees_by_channel=fees_by_channel(proc, as_of),
+        delivery=delivery_views(proc), time=time_view(t, proc, t.source),
+        channel_times=[(vi.CHANNELS[ch.kind], time_view(ch.processing_time, proc, ch.processing_time.source
+                                                        if ch.processing_time.source != t.source else None))
+                       for ch in proc.channels if ch.processing_time],
+        stages=[stage_text(s) for s in t.stages], time_note=t.note, channels=channels, legal=legal,
+        reviewed=vi.date(proc.lifecycle.last_reviewed), json_ld=json_ld(proc, cat, site_url),
+        **{k: v for k, v in tailor_values(proc).items() if k != "proc"})
 
 
 def abolished_page(proc: Procedure, cat: Catalogue) -> str:
     """Old links and printed QR codes keep working: say what happened and where to go now."""
     life = proc.lifecycle
-    out = [front_matter(proc.title, proc.summary, search_exclude=True), f"# {esc(proc.title)}\n"]
-    since = f" từ ngày {vi.date(life.since)}" if life.since else ""
-    body = [f"Thủ tục này đã bãi bỏ{since}."]
-    if life.reason:
-        body.append(esc(life.reason))
-    if life.superseded_by:
-        succ = cat.procedures[life.superseded_by]
-        body.append(f"Thay thế bằng thủ tục: [{esc(succ.title)}](../{succ.id}/)")
-    out.append('!!! danger "Thủ tục đã bãi bỏ"\n' + "\n".join("    " + b + "\n" for b in body))
-    return "\n".join(out)
+    return render_site("abolished.md.j2", proc=proc, since=vi.date(life.since) if life.since else None,
+                       successor=cat.procedures[life.superseded_by] if life.superseded_by else None)
 
 
 # --- index pages ----------------------------------------------------------------------------------
 
-def procedure_list(procs: list[Procedure], depth: int) -> str:
-    lines = []
-    for p in sorted(procs, key=lambda p: (vi.fold(p.title), p.id)):
-        code = f" <small>({esc(p.code)})</small>" if p.code else ""
-        lines.append(f"- [{esc(p.title)}]({rel(depth, procedure_url(p.id))}){code}")
-    return "\n".join(lines) + "\n" if lines else "Chưa có thủ tục nào.\n"
+def listed(procs: list[Procedure]) -> list[Procedure]:
+    """Procedures in the order index pages list them: by title as citizens read it."""
+    return sorted(procs, key=lambda p: (vi.fold(p.title), p.id))
 
 
 def field_page(field: dict, cat: Catalogue) -> str:
     procs = [p for p in cat.listed() if p.field == field["id"]]
-    out = [front_matter(f"Lĩnh vực {field['name']}"), f"# Lĩnh vực {esc(field['name'])}\n"]
-    if field.get("description"):
-        out.append(esc(field["description"]) + "\n")
-    out.append(f"{len(procs)} thủ tục.\n")
-    out.append(procedure_list(procs, 2))
-    return "\n".join(out)
+    return render_site("field.md.j2", field=field, procedures=listed(procs), root=Markup(rel(2, "")))
 
 
 def event_page(event: dict, cat: Catalogue) -> str:
     procs = [p for p in cat.listed() if event["id"] in p.life_events]
-    out = [front_matter(event["name"]), f"# {esc(event['name'])}\n"]
-    if event.get("description"):
-        out.append(esc(event["description"]) + "\n")
-    out.append(procedure_list(procs, 2))
-    return "\n".join(out)
-
-
-def involved(p: Procedure) -> set[str]:
-    """Every agency a procedure names: deciding, receiving points, carrying out, coordinating."""
-    return {p.deciding, *p.receiving_points, *p.carrying_out, *p.coordinating}
+    return render_site("event.md.j2", event=event, procedures=listed(procs), root=Markup(rel(2, "")))
 
 
 def agency_page(agency: Agency, cat: Catalogue) -> str:
     procs = [p for p in cat.listed() if agency.id in involved(p)]
-    out = [front_matter(agency.name), f"# {esc(agency.name)}\n"]
+    abolished = None
     if agency.status == "abolished":
-        when = f" từ ngày {vi.date(agency.abolished_on)}" if agency.abolished_on else ""
-        succ = cat.agencies.get(agency.successor) if agency.successor else None
-        then = f" Công việc chuyển sang [{esc(succ.name)}](../{succ.id}/)." if succ else ""
-        out.append(f'!!! warning "Cơ quan không còn hoạt động"\n    Chấm dứt hoạt động{when}.{then}\n')
-    out += agency_block(agency, 2, with_name=False)
-    if agency.note:
-        out.append(esc(agency.note) + "\n")
-    out.append("## Thủ tục {#thu-tuc}\n")
-    out.append(procedure_list(procs, 2))
-    return "\n".join(out)
+        abolished = {"since": vi.date(agency.abolished_on) if agency.abolished_on else None,
+                     "successor": cat.agencies.get(agency.successor) if agency.successor else None}
+    return render_site("agency.md.j2", **agency_values(agency, with_name=False), abolished=abolished,
+                       procedures=listed(procs), root=Markup(rel(2, "")))
 
 
 def listing_page(title: str, items: list[tuple[str, str, int]], intro: str = "") -> str:
-    out = [front_matter(title), f"# {esc(title)}\n"]
-    if intro:
-        out.append(intro + "\n")
-    out += [f"- [{esc(name)}]({url}) <small>({count} thủ tục)</small>" for name, url, count in items]
-    return "\n".join(out) + "\n"
+    """A list of fields, events or agencies; ``intro`` is our own Markdown, ``items`` are
+    (name, relative URL, number of procedures)."""
+    return render_site("listing.md.j2", title=title, items=items, intro=Markup(intro))
 
 
 def home_page(cat: Catalogue) -> str:
     office = cat.office
-    listed = cat.listed()
-    out = [front_matter(office["name"], "Tra cứu thủ tục hành chính: giấy tờ cần mang, lệ phí, thời hạn, nơi nộp.",
-                        hide=["navigation", "toc"])]
-    out.append(f"# {esc(office['name'])}\n")
-    out.append("Tra cứu thủ tục hành chính: cần mang giấy tờ gì, lệ phí bao nhiêu, bao lâu có kết quả, nộp ở đâu.\n")
-    out.append(
-        '<form class="tt-search" action="./" method="get" role="search">\n'
-        '<label for="tt-q">Tìm thủ tục (gõ có dấu hoặc không dấu)</label>\n'
-        '<input id="tt-q" name="q" type="search" placeholder="Ví dụ: làm giấy khai sinh, sang tên sổ đỏ" autocomplete="off">\n'
-        '<button type="submit">Tìm</button>\n'
-        "</form>\n"
-    )
-    out.append("## Theo sự kiện {#theo-su-kien}\n")
-    for ev in cat.life_events.values():
-        n = sum(ev["id"] in p.life_events for p in listed)
-        if n:
-            out.append(f"- [{esc(ev['name'])}](su-kien/{ev['id']}/) <small>({n})</small>")
-    out.append("\n## Theo lĩnh vực {#theo-linh-vuc}\n")
-    for f in cat.fields.values():
-        n = sum(p.field == f["id"] for p in listed)
-        if n:
-            out.append(f"- [{esc(f['name'])}](linh-vuc/{f['id']}/) <small>({n})</small>")
-    out.append("\n## Theo cơ quan {#theo-co-quan}\n")
-    for a in cat.agencies.values():
-        n = sum(a.id in involved(p) for p in listed)
-        if n:
-            out.append(f"- [{esc(a.name)}](co-quan/{a.id}/) <small>({n})</small>")
-    home = cat.agencies[office["agency"]]
-    out.append("\n## Địa chỉ và giờ làm việc {#dia-chi}\n")
-    out += agency_block(home, 0)
-    out.append("\n## Dữ liệu mở {#du-lieu-mo}\n")
-    out.append("Toàn bộ danh mục cho các hệ thống khác (ví dụ phần mềm một cửa) dùng lại: "
-               "[JSON](du-lieu/thu-tuc.json) · [CSV](du-lieu/thu-tuc.csv) (mở được bằng Excel). "
-               f"Phiên bản danh mục: <code>{esc(cat.version)}</code>.\n")
-    return "\n".join(out)
+    listed_procs = cat.listed()
+
+    def counted(items, matches):
+        return [(item, n) for item in items if (n := sum(matches(item, p) for p in listed_procs))]
+
+    return render_site(
+        "home.md.j2", office=office, version=cat.version,
+        events=counted(cat.life_events.values(), lambda ev, p: ev["id"] in p.life_events),
+        fields=counted(cat.fields.values(), lambda f, p: p.field == f["id"]),
+        agencies=counted(cat.agencies.values(), lambda a, p: a.id in involved(p)),
+        root=Markup(""), **agency_values(cat.agencies[office["agency"]]))
 
 
 def changes_page(items: list, cat: Catalogue) -> str:
     """Recently added, amended and abolished procedures, newest first (from the git history)."""
-    out = [front_matter("Thay đổi"), "# Thay đổi thủ tục hành chính\n",
-           "Các thủ tục mới, được sửa đổi, bổ sung hoặc bị bãi bỏ gần đây. "
-           "Theo dõi bằng [nguồn tin Atom](thay-doi.xml).\n"]
-    if not items:
-        out.append("Chưa có lịch sử thay đổi.\n")
-    for item in items:
-        out.append(f"## {vi.date(item.date.date())} {{#thay-doi-{item.rev[:8]}}}\n")
-        for title, entries in (("Mới", item.report.added), ("Sửa đổi, bổ sung", item.report.amended),
-                               ("Bãi bỏ", item.report.abolished)):
-            for e in entries:
-                link = f"[{esc(e.title)}](../thu-tuc/{e.id}/)" if e.id in cat.procedures else esc(e.title)
-                details = (": " + esc("; ".join(e.details))) if e.details else ""
-                out.append(f"- **{title}:** {link}{details}")
-        out.append("")
-    return "\n".join(out)
+    return render_site("changes.md.j2", changes=_changes(items), known=cat.procedures)
+
+
+def _changes(items: list) -> list[dict]:
+    return [{"date": vi.date(item.date.date()), "rev": item.rev, "updated": item.date.isoformat(),
+             "added": item.report.added, "amended": item.report.amended, "abolished": item.report.abolished}
+            for item in items]
 
 
 def atom_feed(items: list, cat: Catalogue, site_url: str | None) -> str:
     """The same changes as an Atom feed (thay-doi.xml)."""
-    from xml.sax.saxutils import escape
-
-    base = escaping.url((site_url or "").rstrip("/") + "/")
-    updated = items[0].date.isoformat() if items else "2026-01-01T00:00:00+07:00"
-    out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="vi">',
-           f"  <title>{escape('Thay đổi thủ tục hành chính — ' + cat.office['name'])}</title>",
-           f"  <id>{escape(base)}thay-doi/</id>", f"  <updated>{updated}</updated>",
-           f'  <link rel="self" href="{escape(base)}thay-doi.xml"/>',
-           f'  <link rel="alternate" href="{escape(base)}thay-doi/"/>']
-    for item in items:
-        r = item.report
-        title = f"{vi.date(item.date.date())}: {len(r.added)} mới, {len(r.amended)} sửa đổi, {len(r.abolished)} bãi bỏ"
-        body = "".join(f"<li>{kind}: {html.escape(e.title)}{html.escape(': ' + '; '.join(e.details)) if e.details else ''}</li>"
-                       for kind, entries in (("Mới", r.added), ("Sửa đổi", r.amended), ("Bãi bỏ", r.abolished))
-                       for e in entries)
-        out += ["  <entry>", f"    <id>urn:thutuc:{item.rev}</id>", f"    <title>{escape(title)}</title>",
-                f"    <updated>{item.date.isoformat()}</updated>",
-                f'    <link href="{escape(base)}thay-doi/#thay-doi-{item.rev[:8]}"/>',
-                f"    <content type=\"html\">{escape('<ul>' + body + '</ul>')}</content>", "  </entry>"]
-    out.append("</feed>")
-    return "\n".join(out) + "\n"
+    return render_site("feed.xml.j2", office=cat.office, changes=_changes(items),
+                       base=escaping.url((site_url or "").rstrip("/") + "/"),
+                       updated=items[0].date.isoformat() if items else "2026-01-01T00:00:00+07:00")
 
 
 def pages(cat: Catalogue, as_of: dt.date, site_url: str | None, history: list | None = None) -> dict[str, str]:
