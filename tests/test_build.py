@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 import re
 import shutil
 import subprocess
@@ -20,11 +21,58 @@ def tree_hash(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+class Records(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+MKDOCS_WARNINGS = Records()
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("site")
-    build(ROOT / "catalogue", tmp / "public", gen=tmp / "gen", as_of=TODAY)
+    logging.getLogger("mkdocs").addHandler(MKDOCS_WARNINGS)
+    try:
+        build(ROOT / "catalogue", tmp / "public", gen=tmp / "gen", as_of=TODAY)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(MKDOCS_WARNINGS)
     return tmp
+
+
+def test_the_build_prints_no_mkdocs_warning_and_the_pdf_links_work(site):
+    assert [r.getMessage() for r in MKDOCS_WARNINGS.records] == []
+    page = site / "public/thu-tuc/dang-ky-khai-sinh/index.html"
+    links = re.findall(r'<a class="md-button tt-pdf" href="([^"]+)"', page.read_text(encoding="utf-8"))
+    assert links == ["../../pdf/dang-ky-khai-sinh.pdf"]
+    assert (page.parent / links[0]).resolve().read_bytes()[:5] == b"%PDF-"
+    # MkDocs knows the PDFs: they are in the generated docs before it runs, so the generated folder
+    # alone builds the whole site (test_generated_markdown_builds_with_plain_mkdocs)
+    assert (site / "gen/docs/pdf/dang-ky-khai-sinh.pdf").read_bytes() == (site / "public/pdf/dang-ky-khai-sinh.pdf").read_bytes()
+
+
+def test_cli_build_without_pdfs_is_quiet_too(tmp_path):
+    res = subprocess.run([sys.executable, "-m", "thutuc", "build", "--no-pdf", "--out", str(tmp_path / "public"),
+                          "--build-dir", str(tmp_path / "gen"), "--as-of", TODAY.isoformat()],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert res.returncode == 0, res.stderr
+    assert "WARNING" not in res.stderr and "not found among documentation files" not in res.stderr, res.stderr
+    # only the warnings for the PDFs it skipped are dropped: a broken link of the staff guide still shows
+    guide = tmp_path / "gen/docs/huong-dan/index.md"
+    records = Records()
+    logging.getLogger("mkdocs").addHandler(records)
+    try:
+        guide.write_text(guide.read_text(encoding="utf-8") + "\n[x](khong-co.pdf)\n", encoding="utf-8")
+        buildmod.run_mkdocs(tmp_path / "gen", tmp_path / "again", 0, skipped_pdfs={"dang-ky-khai-sinh"})
+    finally:
+        logging.getLogger("mkdocs").removeHandler(records)
+    assert [r.getMessage() for r in records.records if "not found" in r.getMessage()] == [
+        "Doc file 'huong-dan/index.md' contains a link 'khong-co.pdf', but the target 'huong-dan/khong-co.pdf' "
+        "is not found among documentation files."]
 
 
 def test_every_listed_procedure_has_a_page(site):
@@ -92,10 +140,12 @@ def test_no_external_references_in_html(site):
 
 def test_generated_markdown_builds_with_plain_mkdocs(site, tmp_path):
     out = tmp_path / "plain"
-    res = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site / "gen/mkdocs.yml"),
+    res = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(site / "gen/mkdocs.yml"),
                           "-d", str(out)], capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
+    assert "WARNING" not in res.stderr, res.stderr
     assert (out / "thu-tuc/dang-ky-khai-sinh/index.html").is_file()
+    assert (out / "pdf/dang-ky-khai-sinh.pdf").read_bytes() == (site / "public/pdf/dang-ky-khai-sinh.pdf").read_bytes()
     # site/ holds only hand-written sources (the staff guide); generated Markdown never goes there
     assert {p.parent.name for p in (ROOT / "site").rglob("*.md")} <= {"huong-dan"}
     assert (out / "huong-dan/dieu-kien/index.html").is_file()
@@ -129,7 +179,7 @@ def test_mkdocs_failure_publishes_nothing_and_cleans_up(tmp_path, site, monkeypa
     shutil.copytree(site / "public", out)
     before = tree_hash(out)
 
-    def boom(gen, site_dir, epoch):
+    def boom(gen, site_dir, epoch, **options):
         (site_dir / "half-written.html").write_text("x")
         raise RuntimeError("disk full")
 

@@ -106,3 +106,48 @@ def test_templates_ship_with_the_package():
     assert "templates/**/*" in data["tool"]["setuptools"]["package-data"]["thutuc"]
     assert any(d.startswith("jinja2") for d in data["project"]["dependencies"])
     assert (layout.TEMPLATES / "site" / "procedure.md.j2").is_file()
+
+
+# --- the checklist's HTML and Markdown ------------------------------------------------------------
+
+def _slip():
+    from thutuc.checklist.slips import Fields, Heading, Para, Qr, Signatures, Slip, Table, Title
+
+    return Slip((Title(HOSTILE, HOSTILE), Qr("https://example.org/thu-tuc/x/", HOSTILE), Heading(HOSTILE),
+                 Para(HOSTILE, bold=True, italic=True), Fields(((HOSTILE, HOSTILE),)),
+                 Table(((HOSTILE, 1.0),), ((HOSTILE,),), checkbox=True), Signatures(((HOSTILE, HOSTILE),))),
+                HOSTILE, HOSTILE)
+
+
+def test_checklist_html_and_markdown_escape_every_value():
+    from thutuc.checklist import render
+    from thutuc.escaping import markdown_file
+
+    page = render.to_html(_slip())
+    assert "<img" not in page and "    assert "<img" not in page and "<i>" not in page.replace("<i>", "", 0) and "&amp;amp;" in pageamp;amp;" in page
+    assert page.count("&lt;img src=x onerror=alert(1)&gt;") == 13  # every value, title and footer too
+    md = render.to_md(_slip())
+    assert "<img" not in md and "](javascript" not in md and "{: onclick" not in md
+    assert f"# {markdown_file(HOSTILE)}\n" in md and "<https://example.org/thu-tuc/x/>" in md
+
+
+def test_a_changed_checklist_template_changes_the_slip_without_code(designer_copy):
+    from thutuc.checklist import render
+
+    before = render.to_html(_slip())
+    css = designer_copy / "checklist" / "slip.css"
+    css.write_text(css.read_text(encoding="utf-8").replace("color:#111", "color:#000"), encoding="utf-8")
+    md = designer_copy / "checklist" / "slip.md.j2"
+    md.write_text(md.read_text(encoding="utf-8").replace("## {{ block.text }}", "### {{ block.text }}"), encoding="utf-8")
+    assert render.to_html(_slip()) == before.replace("color:#111", "color:#000")
+    assert "\n### " in render.to_md(_slip())
+
+
+def test_the_pdf_writer_has_one_function_per_block_kind():
+    from thutuc.checklist import render, slips
+
+    kinds = {slips.Title, slips.Heading, slips.Para, slips.Fields, slips.Table, slips.NationalHeader,
+             slips.Signatures, slips.Qr}
+    assert set(render.PDF_BLOCKS) == kinds
+    assert render.to_pdf(_slip().__class__((slips.Heading("Giấy tờ"), slips.Para("Mang theo", bold=True)), "x", "y"),
+                         dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)).startswith(b"%PDF-")

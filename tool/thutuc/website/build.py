@@ -14,6 +14,7 @@ import datetime as dt
 import fcntl
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -51,7 +52,8 @@ NAV = [{"Trang chủ": "index.md"}, {"Lĩnh vực": "linh-vuc/index.md"}, {"Sự
                                {"Bãi bỏ và rà soát": "huong-dan/bai-bo-va-ra-soat.md"}]}]
 
 
-SOURCES = (DATA / "site", DATA)  # thutuc's own files: never an output folder
+SOURCES = (DATA / "site", DATA)
+PDF_FOLDER = "pdf"  # docs/pdf/<procedure id>.pdf: each procedure's printable checklist  # thutuc's own files: never an output folder
 
 
 class BuildError(Exception):
@@ -198,7 +200,23 @@ def source_date_epoch(cat: Catalogue, as_of: dt.date) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
 
 
-def run_mkdocs(gen: Path, site_dir: Path, epoch: int) -> None:
+class SkippedPdfs(logging.Filter):
+    """With --no-pdf, MkDocs' warning for each page's link to its (deliberately) missing PDF says
+    nothing new: drop exactly those, keep every other warning."""
+
+    NOT_FOUND = re.compile(r"but the target '([^']*)' is not found among documentation files\.$")
+    LOGGER = "mkdocs.structure.pages"  # where MkDocs 1.6 reports links to missing files
+
+    def __init__(self, ids: set[str]):
+        super().__init__()
+        self.targets = {f"{PDF_FOLDER}/{pid}.pdf" for pid in ids}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        found = self.NOT_FOUND.search(record.getMessage())
+        return not (found and found.group(1) in self.targets)
+
+
+def run_mkdocs(gen: Path, site_dir: Path, epoch: int, skipped_pdfs: set[str] = frozenset()) -> None:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
@@ -207,10 +225,13 @@ def run_mkdocs(gen: Path, site_dir: Path, epoch: int) -> None:
     logger = logging.getLogger("mkdocs")
     level = logger.level
     logger.setLevel(logging.WARNING)
+    quiet = SkippedPdfs(skipped_pdfs)
+    logging.getLogger(SkippedPdfs.LOGGER).addFilter(quiet)
     try:
         config = load_config(str(gen / "mkdocs.yml"), site_dir=str(site_dir))
         mkdocs_build(config)
     finally:
+        logging.getLogger(SkippedPdfs.LOGGER).removeFilter(quiet)
         logger.setLevel(level)
         if old is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
@@ -337,20 +358,20 @@ def _build(catalogue: Path, out: Path, gen: Path | None, as_of: dt.date | None, 
         try:
             with locked(staging / STAGING_MARKER):
                 epoch = source_date_epoch(cat, as_of)
-                run_mkdocs(gen, staging, epoch)
-                progress(_("rendered with MkDocs"))
-                size = searchindex.rewrite(staging, cat)
-                progress(_("search index: {size} bytes").format(
-                    size=vi.number(size) if language() == "vi" else f"{size:,}"))
                 stats = None
-                if pdfs:
+                if pdfs:  # into the generated docs, before MkDocs: it knows them, checks the links to them and copies them
                     from thutuc.checklist.make import TZ
                     from thutuc.website.sitepdf import build_pdfs
 
                     when = dt.datetime.fromtimestamp(epoch, TZ)
-                    stats = build_pdfs(cat, staging / "pdf", gen / "pdf-cache", when)
+                    stats = build_pdfs(cat, gen / "docs" / PDF_FOLDER, gen / "pdf-cache", when)
                     progress(_("checklist PDFs: {regenerated} regenerated, {reused} reused").format(
                         regenerated=stats.regenerated, reused=stats.reused))
+                run_mkdocs(gen, staging, epoch, skipped_pdfs=set() if pdfs else {p.id for p in cat.listed()})
+                progress(_("rendered with MkDocs"))
+                size = searchindex.rewrite(staging, cat)
+                progress(_("search index: {size} bytes").format(
+                    size=vi.number(size) if language() == "vi" else f"{size:,}"))
                 mark(staging, SITE_MARKER)
                 _follow_umask(staging)
                 publish(staging, out)
