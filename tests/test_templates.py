@@ -4,6 +4,7 @@ without a code change, and every value a template prints is escaped for its cont
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 
 import pytest
@@ -127,7 +128,7 @@ def test_checklist_html_and_markdown_escape_every_value():
     assert "<img" not in page and "&amp;amp;" in page
     assert page.count("&lt;img src=x onerror=alert(1)&gt;") == 13  # every value, title and footer too
     md = render.to_md(_slip())
-    assert "<img" not in md and "](javascript" not in md and "{: onclick" not in md
+    assert "<img" not in md and not re.search(r"(?<!\\)\]\(|(?<!\\)\{:", md)
     assert f"# {markdown_file(HOSTILE)}\n" in md and "<https://example.org/thu-tuc/x/>" in md
 
 
