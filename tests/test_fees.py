@@ -109,7 +109,9 @@ def test_the_page_says_per_channel_what_is_paid(passport):
     cat, proc = passport
     section = _fees_section(procedure_page(proc, cat, dt.date(2023, 10, 1), None))
     rows = {line.split(":")[0][2:]: line for line in section.splitlines() if line.startswith("- ")}
-    assert "160&#46;000 đồng &#40;thay vì 200&#46;000 đồng" in rows["Trực tuyến"]
+    assert ("160&#46;000 đồng &#40;thay vì 200&#46;000 đồng, từ 01/07/2023 đến 31/12/2023&#41;"
+            in rows["Trực tuyến"])
+    assert "320&#46;000 đồng &#40;thay vì 400&#46;000 đồng, giảm 20 %, từ 01/07/2023" in rows["Trực tuyến"]
     assert "160&#46;000" in rows["Dịch vụ bưu chính"]
     assert "160&#46;000" not in rows["Trực tiếp"] and "200&#46;000 đồng" in rows["Trực tiếp"]
     # the 2026 online reduction of the percent fee is said for the online channel only

@@ -248,14 +248,30 @@ def reduction_text(red) -> str:
     where = channels_text(red.get("channels") or ())
     if where:
         text += f" {where}"
+    dates = reduction_dates(red)
+    return text + (f", {dates}" if dates else "")
+
+
+def reduction_dates(red) -> str:
+    """'từ 01/07/2023 đến 31/12/2023', 'đến 31/12/2026', or '' for a reduction without an end."""
     dates = []
     if red.get("valid_from"):
         dates.append(f"từ {vi.date(red['valid_from'])}")
     if red.get("valid_to"):
         dates.append(f"đến {vi.date(red['valid_to'])}")
-    if dates:
-        text += ", " + " ".join(dates)
-    return text
+    return " ".join(dates)
+
+
+def reduced_from_text(full: int, reductions) -> str:
+    """What a reduced fixed fee replaces, for a list per channel: '(thay vì 200.000 đồng, giảm 20 %,
+    đến 31/12/2023)' — the channel is the list's own, so it is not said again."""
+    parts = [f"thay vì {vi.money(full)}"]
+    for r in reductions:
+        if r.get("percent") is not None:
+            parts.append(f"giảm {vi.number(r['percent'])} %")
+        if reduction_dates(r):
+            parts.append(reduction_dates(r))
+    return f"({', '.join(parts)})"
 
 
 def reduction_name(fee_name: str, red) -> str:

@@ -45,6 +45,7 @@ from thutuc.wording import (
     papers_text,
     processing_time_text,
     quantity,
+    reduced_from_text,
     reduction_name,
     reduction_text,
     result_name,
@@ -262,7 +263,7 @@ def fees_by_channel(proc: Procedure, as_of: dt.date) -> list[tuple[str, str]]:
             if reductions and line.kind != "fixed":
                 shown += ", " + ", ".join(reductions)
             elif reductions and line.full is not None:
-                shown += f" (thay vì {vi.money(line.full)}: {', '.join(reductions)})"
+                shown += " " + reduced_from_text(line.full, line.reductions)
             case = f" (nếu {describe_condition(line.condition, proc)})" if line.condition is not None else ""
             parts.append(f"{line.name}{case}: {shown}" if shown else line.name + case)
         out.append((vi.CHANNELS[kind], "; ".join(parts) or "Không thu phí, lệ phí"))
