@@ -400,8 +400,6 @@ def test_a_failed_lookup_asks_for_the_fallback_paper_with_the_reason(code, i):
 
 
 @pytest.mark.parametrize("code", [c for c in CODES if raw_procedures()[c].get("delivery")])
-@pytest.mark.xfail(strict=True, reason="bug: website/pages.py delivery_lines() adds '.' after wording.delivery_text(), "
-                                       "which already ends a note with one: the page says '…chuyển phát..'")
 def test_the_page_ends_the_post_delivery_sentence_with_one_full_stop(code):
     proc = ck.find_procedure(catalogue(), code)
     md = unescape_md(procedure_page(proc, catalogue(), AS_OF, catalogue().office.get("site_url")))

@@ -312,6 +312,12 @@ def fee_line_note(line) -> str:
     return clauses([line.note or "", *(exemption_unknown_text(w) for w in line.exempt_if)])
 
 
+def sentence(text: str) -> str:
+    """The text as one sentence: a full stop added unless it already ends one (never '..')."""
+    text = text.rstrip()
+    return text if not text or text.endswith((".", "!", "?")) else text + "."
+
+
 def delivery_charge(d) -> str:
     """The carrier's charge alone: 'theo giá cước của doanh nghiệp bưu chính (không phải lệ phí)',
     or '30.000 đồng (cước chuyển phát, không phải lệ phí)'."""

@@ -50,6 +50,7 @@ from thutuc.wording import (
     reduction_text,
     result_name,
     source_record_text,
+    sentence,
     source_text,
     sources_text,
     stage_text,
@@ -273,7 +274,7 @@ def fees_by_channel(proc: Procedure, as_of: dt.date) -> list[tuple[str, str]]:
 def delivery_views(proc: Procedure) -> list[tuple[str, str | None]]:
     """Receiving the result by post: (the carrier's charge in words, its source where it differs);
     not a fee, not in any total."""
-    return [(delivery_text(d), source_text(d["source"]) if _source_differs(d.get("source"), proc) else None)
+    return [(sentence(delivery_text(d)), source_text(d["source"]) if _source_differs(d.get("source"), proc) else None)
             for d in proc.delivery]
 
 
