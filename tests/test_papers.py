@@ -339,7 +339,9 @@ def test_page_sections_and_form_link(cat):
     assert "### Cán bộ lập tại quầy, bạn ký {#giay-to-lap-tai-quay}" in page
     assert esc("(theo Mẫu CT01)") + " ([tải mẫu](../../forms/M%E1%BA%ABu%20CT01%20m%E1%BB%9Bi.docx))" in page
     assert "(nguồn mẫu: " + esc("Thông tư 66/2023/TT-BCA") + ")" in page
-    assert esc("Nếu không tra cứu được: mang 01 bản sao Giấy xác nhận thông tin về cư trú cho mỗi người.") in page
+    assert ("- **" + esc("Giấy xác nhận thông tin về cư trú") + "** — không cần mang<br>"
+            + esc("Cán bộ tra cứu từ Cơ sở dữ liệu về cư trú hoặc Ứng dụng định danh điện tử VNeID; "
+                  "nếu không tra cứu được, mang 01 bản sao cho mỗi người.")) in page
     assert esc("Căn cứ: Điều 5 Luật 60/2014/QH13.") in page
     data = {d["id"]: d for d in tailor_data(cat.procedures["giay-to"])["documents"]}
     assert data["to-khai"]["counts"] == {"originals": 1, "certified_copies": 0, "copies": 0, "quantity_note": None,

@@ -53,8 +53,8 @@ def test_page_sections_on_a_phone(phone, papers_site):
     section = phone.locator("#giay-to-tra-cuu")
     assert section.inner_text().startswith("Không cần mang — cán bộ tra cứu")
     items = phone.locator("#giay-to-tra-cuu ~ ul").first.inner_text()
-    assert "Giấy tờ tùy thân có ảnh — không cần mang" in items
-    assert "Nếu không tra cứu được: mang 01 bản chính Giấy tờ tùy thân có ảnh để xuất trình." in items
+    assert "Giấy tờ tùy thân có ảnh — không cần mang\nCán bộ tra cứu từ Cơ sở dữ liệu quốc gia về dân cư; nếu " \
+        "không tra cứu được, mang 01 bản chính để xuất trình." in items
     assert phone.locator("#giay-to-lap-tai-quay").inner_text().startswith("Cán bộ lập tại quầy, bạn ký")
     # nothing wider than the phone
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -371,7 +371,8 @@ def receipt(cl: Checklist) -> Slip:
     failed = {d.id for d, _reason in cl.lookup_failed}
     received = [d for d, c in cl.documents if not c and (d.group in ("submit", "show") or d.id in failed)]
     docs = tuple((str(i), paper_cell(d, False, cl),
-                  fallback_quantity(d, cl.procedure, cl.answers) if d.id in failed
+                  fallback_quantity(d, cl.procedure, cl.answers)
+                  + (" (xuất trình)" if d.fallback and d.fallback.group == "show" else "") if d.id in failed
                   else quantity(d, cl.procedure, cl.answers)) for i, d in enumerate(received, 1))
     def legal_time(lim) -> str:
         text = "trong ngày" if lim.unit == "same_day" else (

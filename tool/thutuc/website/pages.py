@@ -103,7 +103,7 @@ def lookup_view(doc: Document, proc: Procedure, cat: Catalogue) -> dict:
         text = f"cán bộ tra cứu từ {sources_text(doc.lookup)}"
         fb = doc.fallback
         if fb is not None:
-            text += f". Nếu không tra cứu được: {fallback_text(doc, proc)}"
+            text += f"; nếu không tra cứu được, {fallback_text(doc, proc, name=False)}"
         extra.append(("text", text[0].upper() + text[1:] + "."))
         if doc.lookup.note:
             extra.append(("text", doc.lookup.note))
