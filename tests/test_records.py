@@ -418,3 +418,19 @@ def test_the_code_printed_on_the_checklist_gives_the_same_checklist_again(code, 
     assert papers_by_section(second) == papers_by_section(first)
     assert second.total == first.total and second.due == first.due
     assert ck.to_json(second) == ck.to_json(first)
+
+
+def test_the_reviewer_is_told_what_the_records_still_show_out_of_date():
+    """The passport record still shows the 2023 online rate of Thông tư 44/2023/TT-BTC: the review says so,
+    and says nothing else is repealed or expired in the ten records."""
+    import json
+
+    result = CliRunner().invoke(main, ["--lang", "en", "review", str(CATALOGUE), "--as-of", AS_OF.isoformat(),
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.stdout)["findings"]
+    stale = sorted((f["kind"], f["subject"], f["when"]) for f in findings if f["kind"] in ("expired", "repealed"))
+    assert stale == [("expired", "cap-ho-chieu-pho-thong-trong-nuoc", "2023-12-31"),
+                     ("expired", "cap-ho-chieu-pho-thong-trong-nuoc", "2023-12-31"),
+                     ("repealed", "cap-ho-chieu-pho-thong-trong-nuoc", "2024-01-01")]
+    assert any("160.000 đồng" in f["message"] for f in findings)
