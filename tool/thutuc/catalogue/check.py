@@ -75,8 +75,8 @@ def _check(root: Path, display_root: str | None, today: dt.date | None,
         if f.loaded.data is None:
             continue
         rec, refused = None, None
-        if f.kind == "procedure" and isinstance(f.loaded.data, dict):
-            rec = index.ids("procedures").get(f.loaded.data.get("id"))
+        if f.kind == "procedure" and isinstance(f.loaded.data, dict) and isinstance(f.loaded.data.get("id"), str):
+            rec = index.ids("procedures").get(f.loaded.data["id"])
             rec = rec if rec is not None and rec.file is f else None
             if rec is not None and i not in schema_ok:
                 # Every problem at once: the rules also run on a file the schema refused, on what
