@@ -135,6 +135,9 @@ case("question-when-never", P("question-when-never", ("    default: false\n", " 
      ("when: {q: nop_thay, eq: true}", "when: {q: la_cha_me, eq: false}")))
 case("question-when-bad-value", P("question-when-bad-value", ("    default: false\n", "    default: false\n  - key: la_cha_me\n    ask: Người nộp thay là cha mẹ?\n    type: boolean\n    when: {q: nop_thay, eq: 'có'}\n"),
      ("when: {q: nop_thay, eq: true}", "when: {q: la_cha_me, eq: false}")))
+case("document-needs-unasked-answer", P("document-needs-unasked-answer",
+     ("when: {q: nop_thay, eq: true}", "when: {all_of: [{q: nop_thay, eq: false}, {q: la_cha_me, eq: true}]}"),
+     ("    default: false\n", "    default: false\n  - key: la_cha_me\n    ask: Người nộp thay là cha mẹ?\n    type: boolean\n    when: {q: nop_thay, eq: true}\n")))
 case("source-item-bad", P("source-item-bad", ("lifecycle:\n", "sources:\n  - https://dichvucong.gov.vn/p/1.001193\n  - {url: https://dichvucong.gov.vn, text: Cổng, retrieved: 2026-06-30, status: old}\nlifecycle:\n")))
 case("editor-note-empty", P("editor-note-empty", ("  - name: Giấy khai sinh", "  - name: Giấy khai sinh\n    editor_note: ''")))
 

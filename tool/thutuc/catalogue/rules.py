@@ -470,7 +470,54 @@ def local_rules(rec: Record, tolerant: bool = False) -> Iterator[Problem]:
             raise
         return
     if questions is not None and len(checked) == len(conds) and all(checked):
+        asked = _asked_when(rec.data) if next(question_when_rules(rec), None) is None else {}
+        if asked:  # a question asked only in some cases: a condition on it holds only in those cases
+            rec = Record(rec.file, rec.path, _guard_data(rec.data, asked))
+            conds = [c for _path, c in _conditions(rec.data)]
         yield from guarded(reachability, rec, questions, conds, tolerant=tolerant)
+
+
+def _asked_when(data: dict) -> dict[str, dict]:
+    """key -> when of each question asked only in some cases, when every such when reads only
+    questions before it (otherwise the rules above report it and nothing is guarded)."""
+    out: dict[str, dict] = {}
+    seen: list = []
+    for q in _items(data.get("questions")):
+        if not isinstance(q, dict):
+            return {}
+        when = q.get("when")
+        if when is not None:
+            if not isinstance(when, dict) or not conditions.keys_in(when) <= set(seen):
+                return {}
+            out[q.get("key")] = when
+        seen.append(q.get("key"))
+    return out
+
+
+def _guard(cond: Any, asked: dict[str, dict]) -> Any:
+    """The condition as it holds for real answers: a comparison on a question asked only when W
+    becomes "W and the comparison" (an unasked question has no answer, so the comparison is false)."""
+    if not isinstance(cond, dict):
+        return cond
+    if "all_of" in cond or "any_of" in cond:
+        op = "all_of" if "all_of" in cond else "any_of"
+        return {op: [_guard(c, asked) for c in _items(cond[op])]}
+    if "not" in cond:
+        return {"not": _guard(cond["not"], asked)}
+    key = cond.get("q")
+    if key in asked:
+        return {"all_of": [_guard(asked[key], asked), cond]}
+    return cond
+
+
+def _guard_data(data: Any, asked: dict[str, dict], top: bool = True) -> Any:
+    """A copy of the procedure with every condition guarded (the questions' own whens left as they are)."""
+    if isinstance(data, dict):
+        return {k: (v if top and k == "questions" else
+                    _guard(v, asked) if k == "when" else _guard_data(v, asked, False)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_guard_data(v, asked, False) for v in data]
+    return data
 
 
 def reference_rules(rec: Record, index: Index, root: Path) -> Iterator[Problem]:
