@@ -35,9 +35,11 @@ _TYPE_WORDS = {
 # "not in the right form" message quotes it, marked so that it is translated; a description
 # not listed here is shown as the schema writes it. Keep in step with schemas/*.schema.json.
 def pattern_description(schema: dict) -> str:
-    """The first sentence of a schema value's description, as a "not in the right form" message
-    quotes it (it must be in _PATTERN_DESCRIPTIONS to be translated; a test checks)."""
-    return re.split(r"\.\s+(?=[A-Z])", schema.get("description", ""))[0].rstrip(".")
+    """The first sentence of the English paragraph of a schema value's description, as a "not in
+    the right form" message quotes it (it must be in _PATTERN_DESCRIPTIONS to be translated; a test
+    checks). Descriptions are Vietnamese, a blank line, then English: the last paragraph."""
+    english = schema.get("description", "").strip().rsplit("\n\n", 1)[-1].strip()
+    return re.split(r"\.\s+(?=[A-Z])", english)[0].rstrip(".")
 
 
 _PATTERN_DESCRIPTIONS = (
