@@ -41,3 +41,31 @@ def test_schema_files_are_2020_12_with_ids():
         s = json.loads(f.read_text(encoding="utf-8"))
         assert s["$schema"] == "https://json-schema.org/draft/2020-12/schema", f
         assert s["$id"].endswith(f.name), f
+
+
+def test_every_schema_description_explains_in_vietnamese_then_english():
+    """Hover help in editors: each key is explained for Vietnamese staff first, then in English
+    (the paragraph check's messages quote)."""
+    import json
+    import unicodedata
+
+    from helpers import ROOT
+
+    def descriptions(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("description"), str):
+                yield node["description"]
+            for value in node.values():
+                yield from descriptions(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from descriptions(value)
+
+    vietnamese = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+    bad = []
+    for path in sorted((ROOT / "schemas").rglob("*.schema.json")):
+        for text in descriptions(json.loads(path.read_text(encoding="utf-8"))):
+            vi, _, en = text.partition("\n\n")
+            if not en or not vietnamese & set(vi.lower()) or unicodedata.normalize("NFC", text) != text:
+                bad.append(f"{path.name}: {text[:80]!r}")
+    assert not bad, "\n".join(bad)
