@@ -898,7 +898,7 @@ def _reduction_rules(at: Record, fee: dict, j: int, red: dict, channels: set[str
 
 
 def _unit_rules(rec: Record, sub: tuple, time: dict) -> Iterator[Problem]:
-    unit = time["unit"]
+    unit = time.get("unit")
     if unit in ("same_day", "unknown") and "amount" in time:
         yield rec.problem(sub + ("amount",), "error", _("amount does not go with unit: {unit}").format(unit=unit))
     if "cutoff" in time and unit != "same_day":
@@ -920,6 +920,8 @@ def _time_rules(rec: Record, sub: tuple, time: dict, sourced: bool = False) -> I
         yield rec.problem(sub + ("starts",), "warning",
                           _("starts names 'other': say what starts the clock in starts_note"))
     for j, case in enumerate(_items(time.get("cases"))):
+        if not isinstance(case, dict):  # the schema says so
+            continue
         yield from _unit_rules(rec, sub + ("cases", j), case)
         if case.get("unit") == time["unit"] and case.get("amount") == time.get("amount") \
                 and case.get("cutoff") == time.get("cutoff"):
@@ -948,8 +950,9 @@ def channel_rules(rec: Record) -> Iterator[Problem]:
                               topic="unknown")
         if "processing_time" in ch:
             yield from _time_rules(rec, ("channels", i, "processing_time"), ch["processing_time"])
-    for i, result in enumerate(rec.data["results"]):
-        if "processing_time" in result:
+    for i, result in enumerate(_items(rec.data.get("results"))):
+        if isinstance(result, dict) and isinstance(result.get("processing_time"), dict) \
+                and "unit" in result["processing_time"]:
             yield from _time_rules(rec, ("results", i, "processing_time"), result["processing_time"],
                                    sourced="source" in result)
 
@@ -995,13 +998,13 @@ def reachability(rec: Record, questions: dict[str, dict], conds: list) -> Iterat
 def _time_reachability(rec: Record, space: conditions.Space) -> Iterator[Problem]:
     """Every result and every time case with a condition applies for some answers, and some
     result applies for every answers."""
-    results = rec.data["results"]
+    results = [r for r in _items(rec.data.get("results")) if isinstance(r, dict)]
     checks = [(("results", i, "when"), r["when"], _("no answers give this result: the condition can never hold"))
               for i, r in enumerate(results) if "when" in r]
     for sub, time in _times(rec.data):
         checks += [(sub + ("cases", j, "when"), c["when"],
                     _("no answers make this case apply: the condition can never hold"))
-                   for j, c in enumerate(time.get("cases") or [])]
+                   for j, c in enumerate(_items(time.get("cases"))) if isinstance(c, dict) and "when" in c]
     for sub, cond, message in checks:
         try:
             if not space.satisfiable(cond):
@@ -1009,7 +1012,7 @@ def _time_reachability(rec: Record, space: conditions.Space) -> Iterator[Problem
         except conditions.TooManyCombinations:
             yield rec.problem(sub, "warning", _("not examined: too many combinations of answers to tell whether "
                                                 "this condition ever holds; check it by hand"))
-    if all("when" in r for r in results):
+    if results and all("when" in r for r in results):
         try:
             none_for = space.find(fail=[r["when"] for r in results])
         except conditions.TooManyCombinations:
