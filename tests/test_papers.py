@@ -164,6 +164,26 @@ def test_form_phrase_is_one_phrase():
     assert wording.form_phrase(["Tờ khai X (mẫu ban hành kèm Thông tư 04/2020/TT-BTP)"], "Tờ khai X") == \
         "(theo mẫu ban hành kèm Thông tư 04/2020/TT-BTP)"
     assert wording.form_phrase([None, ""]) == ""
+    # the bundled thường trú paper already names its form: said once, not "(mẫu CT01) (theo Mẫu CT01)"
+    assert wording.form_phrase(["Mẫu CT01"], "Tờ khai thay đổi thông tin cư trú (mẫu CT01)") == ""
+
+
+def test_a_paper_that_names_its_form_says_it_once_on_every_output():
+    """Seen on the page's form at 1280 px: "Tờ khai thay đổi thông tin cư trú (mẫu CT01) (theo Mẫu CT01)"."""
+    import json
+
+    from helpers import ROOT
+    from thutuc.catalogue.model import load
+    from thutuc.checklist.make import from_answers, to_json
+    from thutuc.website.pages import tailor_data
+    import datetime as dt
+
+    _, bundled = load(ROOT / "catalogue")
+    proc = bundled.procedures["dang-ky-thuong-tru"]
+    data = json.dumps(tailor_data(proc), ensure_ascii=False)
+    assert "(mẫu CT01)" in data and "theo Mẫu CT01" not in data
+    cl = from_answers(bundled, "dang-ky-thuong-tru", {"cho_o": "so_huu"}, "in_person", dt.datetime(2026, 12, 1, 9, 0))
+    assert "theo Mẫu CT01" not in json.dumps(to_json(cl), ensure_ascii=False)
 
 
 def test_quantities_times_pages_and_lookups(cat):

@@ -61,11 +61,12 @@ def form_phrase(codes, name: str = "") -> str:
     """The form a paper is written on, after its name: "(theo Mẫu CT01)"; a code that does not
     say "Mẫu" itself gets it: "(theo mẫu: Tờ khai …)"; a code that repeats the paper's name is
     not said twice: "Tờ khai X (mẫu ban hành kèm Thông tư 04/2020/TT-BTP)" after "Tờ khai X" reads
-    "(theo mẫu ban hành kèm Thông tư 04/2020/TT-BTP)". Several: "(theo Mẫu 1A; Mẫu 1B)"."""
+    "(theo mẫu ban hành kèm Thông tư 04/2020/TT-BTP)", and a name that already names its form
+    ("Tờ khai … (mẫu CT01)") gets nothing more. Several: "(theo Mẫu 1A; Mẫu 1B)"."""
     shown = []
     for code in codes:
-        if not code:
-            continue
+        if not code or (name and code.casefold() in name.casefold()):
+            continue  # "Tờ khai … (mẫu CT01)" already says its form
         if name and code.casefold().startswith(name.casefold()) and len(code) > len(name):
             rest = code[len(name):].strip()
             if rest.startswith("(") and rest.endswith(")"):
