@@ -23,7 +23,6 @@ from thutuc.checklist.slips import (
     Title,
 )
 from thutuc.i18n import _
-from thutuc.layout import render_checklist
 
 QR_SIZE = 22.0  # mm
 
@@ -251,10 +250,14 @@ def _blocks(slip: Slip) -> list[tuple[str, object]]:
 
 def to_html(slip: Slip) -> str:
     """A standalone HTML page; every value escaped for HTML."""
+    from thutuc.layout import render_checklist  # Jinja2 costs 0.1 s to import: not for PDFs
+
     return render_checklist("slip.html.j2", slip=slip, blocks=_blocks(slip))
 
 
 def to_md(slip: Slip) -> str:
     """Markdown to read as text or render: every value escaped (escaping.markdown_file), so a
     catalogue text or an applicant's name never becomes a link, an image or markup."""
+    from thutuc.layout import render_checklist
+
     return render_checklist("slip.md.j2", slip=slip, blocks=_blocks(slip), label=label)
