@@ -113,12 +113,18 @@ documents:
 
 @pytest.fixture(scope="module")
 def papers(tmp_path_factory):
-    root = make_catalogue(tmp_path_factory.mktemp("papers"))
+    return papers_catalogue(tmp_path_factory.mktemp("papers"))
+
+
+def papers_catalogue(folder):
+    """The small catalogue of these tests (also the browser's): the procedure, the shared paper,
+    a .docx form with spaces in its name and a blank PDF form."""
+    from pypdf import PdfWriter
+
+    root = make_catalogue(folder)
     (root / "procedures/ho-tich/giay-to.yaml").write_text(PROCEDURE, encoding="utf-8")
     (root / "documents/chung.yaml").write_text(SHARED, encoding="utf-8")
     (root / DOCX).write_bytes(b"PK\x03\x04 not really a docx")
-    from pypdf import PdfWriter
-
     blank = PdfWriter()
     blank.add_blank_page(width=595, height=842)
     with open(root / "forms/to-khai.pdf", "wb") as f:
